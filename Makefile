@@ -1,0 +1,45 @@
+# logship: `make run` and `make test` work on a fresh machine (they install what is missing first).
+JOBS ?= 2
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+CONFIG ?= config/local.yaml
+
+.PHONY: all deps build run test test-release test-sanitize format format-check bench clean
+
+all: build
+
+deps:
+	./scripts/install-deps.sh
+
+$(BUILD)/Makefile: CMakeLists.txt
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+build: deps $(BUILD)/Makefile
+	cmake --build $(BUILD) -j$(JOBS)
+
+run: build
+	./$(BUILD)/logship run -c $(CONFIG) --exit-on-eof
+
+test: deps format-check test-release test-sanitize
+
+test-release: build
+	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
+
+# The same unit and end-to-end tests against a binary built with ASan + UBSan.
+test-sanitize: deps
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DLOGSHIP_SANITIZE=ON
+	cmake --build $(ASAN_BUILD) -j$(JOBS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		ctest --output-on-failure -j$(JOBS)
+
+format:
+	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
+
+format-check:
+	git ls-files '*.cpp' '*.hpp' | xargs -r clang-format --dry-run --Werror
+
+bench: build
+	./bench/run.sh
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)
