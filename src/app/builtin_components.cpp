@@ -1,0 +1,30 @@
+#include "app/builtin_components.hpp"
+
+#include "sinks/blackhole/blackhole_sink.hpp"
+#include "sinks/file/file_sink.hpp"
+#include "sinks/stdout/stdout_sink.hpp"
+#include "sources/file/file_source.hpp"
+#include "sources/kubernetes_logs/kubernetes_logs_source.hpp"
+
+namespace logship {
+
+namespace {
+
+const SourceDescriptor k_sources[] = {
+    k_kubernetes_logs_source,
+    k_file_source,
+};
+
+const SinkDescriptor k_sinks[] = {
+    k_stdout_sink,
+    k_file_sink,
+    k_blackhole_sink,
+};
+
+} // namespace
+
+ComponentRegistry builtin_components() {
+  return ComponentRegistry{k_sources, {}, k_sinks};
+}
+
+} // namespace logship

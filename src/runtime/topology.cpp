@@ -1,0 +1,305 @@
+#include "runtime/topology.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <functional>
+#include <map>
+#include <spdlog/spdlog.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+namespace logship {
+
+namespace {
+constexpr std::size_t k_queue_capacity = 4; // batches per edge
+
+const char* kind_name(ComponentKind kind) {
+  switch (kind) {
+  case ComponentKind::source:
+    return "source";
+  case ComponentKind::transform:
+    return "transform";
+  case ComponentKind::sink:
+    return "sink";
+  }
+  return "";
+}
+} // namespace
+
+struct Topology::Node {
+  ComponentConfig config;
+  std::unique_ptr<Source> source;
+  std::unique_ptr<Transform> transform;
+  std::unique_ptr<Sink> sink;
+  std::unique_ptr<BoundedQueue<BatchPtr>> input;
+  std::vector<BoundedQueue<BatchPtr>*> outputs;
+  std::thread thread;
+  Counter* events_in = nullptr;
+  Counter* events_out = nullptr;
+  Counter* errors = nullptr;
+};
+
+namespace {
+
+template <class T>
+const ComponentDescriptor<T>* find_type(std::span<const ComponentDescriptor<T>> list,
+                                        const std::string& type) {
+  for (const auto& d : list) {
+    if (d.type == type) {
+      return &d;
+    }
+  }
+  return nullptr;
+}
+
+template <class T>
+std::unique_ptr<T> make_component(std::span<const ComponentDescriptor<T>> list,
+                                  const ComponentConfig& c, const BuildContext& ctx,
+                                  ConfigErrors& errors) {
+  const auto* d = find_type(list, c.type);
+  if (d == nullptr) {
+    std::string known;
+    for (const auto& e : list) {
+      known += fmt::format("{}{}", known.empty() ? "" : ", ", e.type);
+    }
+    errors.add(c.path + ".type",
+               fmt::format("unknown {} type \"{}\" (known: {})", kind_name(c.kind), c.type, known),
+               c.node["type"].Mark().line);
+    return nullptr;
+  }
+  OptionReader options(c.node, c.path, errors);
+  options.skip("type");
+  options.skip("inputs");
+  auto component = d->make(options, ctx);
+  options.finish();
+  return component;
+}
+
+class NodeSourceContext final : public SourceContext {
+public:
+  NodeSourceContext(Topology::Node& n, const std::atomic<bool>& stopping, bool exit_on_eof,
+                    int stop_fd, std::function<bool(Topology::Node&, BatchPtr)> emit)
+      : m_node(n), m_stopping(stopping), m_exit_on_eof(exit_on_eof), m_stop_fd(stop_fd),
+        m_emit(std::move(emit)) {}
+  bool stopping() const override { return m_stopping.load(); }
+  bool exit_on_eof() const override { return m_exit_on_eof; }
+  int stop_fd() const override { return m_stop_fd; }
+  bool emit(BatchPtr batch) override { return m_emit(m_node, std::move(batch)); }
+
+private:
+  Topology::Node& m_node;
+  const std::atomic<bool>& m_stopping;
+  bool m_exit_on_eof;
+  int m_stop_fd;
+  std::function<bool(Topology::Node&, BatchPtr)> m_emit;
+};
+
+} // namespace
+
+Topology::Topology() : m_stop_fd(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {}
+
+Topology::~Topology() {
+  if (!m_joined) {
+    abort();
+    join();
+  }
+  if (m_stop_fd >= 0) {
+    close(m_stop_fd);
+  }
+}
+
+std::unique_ptr<Topology> Topology::build(const PipelineConfig& config,
+                                          const ComponentRegistry& registry,
+                                          MetricsRegistry& metrics, ConfigErrors& errors) {
+  std::unique_ptr<Topology> t(new Topology());
+  t->m_metrics = &metrics;
+  std::map<std::string, Node*> by_id;
+  for (const ComponentConfig& c : config.components) {
+    auto node = std::make_unique<Node>();
+    node->config = c;
+    const BuildContext ctx{c.id, config.data_dir, metrics};
+    switch (c.kind) {
+    case ComponentKind::source:
+      node->source = make_component(registry.sources, c, ctx, errors);
+      break;
+    case ComponentKind::transform:
+      node->transform = make_component(registry.transforms, c, ctx, errors);
+      break;
+    case ComponentKind::sink:
+      node->sink = make_component(registry.sinks, c, ctx, errors);
+      break;
+    }
+    if (c.kind != ComponentKind::source) {
+      node->input = std::make_unique<BoundedQueue<BatchPtr>>(k_queue_capacity);
+      node->events_in = &metrics.counter(c.id, "events_in");
+    }
+    node->events_out = &metrics.counter(c.id, "events_out");
+    if (c.kind == ComponentKind::sink) {
+      node->errors = &metrics.counter(c.id, "write_errors");
+    }
+    by_id[c.id] = node.get();
+    t->m_nodes.push_back(std::move(node));
+  }
+  for (auto& node : t->m_nodes) {
+    for (const std::string& in : node->config.inputs) {
+      const auto it = by_id.find(in);
+      if (it != by_id.end()) {
+        it->second->outputs.push_back(node->input.get());
+        node->input->add_producer();
+      }
+    }
+  }
+  return t;
+}
+
+void Topology::start(bool exit_on_eof) {
+  m_exit_on_eof = exit_on_eof;
+  {
+    std::lock_guard lock(m_mutex);
+    m_running = static_cast<int>(m_nodes.size());
+  }
+  // Sinks first, sources last, so that nothing waits on a consumer that does not run yet.
+  std::vector<Node*> order;
+  for (auto kind : {ComponentKind::sink, ComponentKind::transform, ComponentKind::source}) {
+    for (auto& n : m_nodes) {
+      if (n->config.kind == kind) {
+        order.push_back(n.get());
+      }
+    }
+  }
+  for (Node* n : order) {
+    switch (n->config.kind) {
+    case ComponentKind::source:
+      n->thread = std::thread([this, n] { run_source(*n); });
+      break;
+    case ComponentKind::transform:
+      n->thread = std::thread([this, n] { run_transform(*n); });
+      break;
+    case ComponentKind::sink:
+      n->thread = std::thread([this, n] { run_sink(*n); });
+      break;
+    }
+  }
+}
+
+void Topology::request_stop() {
+  if (!m_stopping.exchange(true)) {
+    const std::uint64_t one = 1;
+    [[maybe_unused]] auto r = write(m_stop_fd, &one, sizeof one);
+    m_cv.notify_all();
+  }
+}
+
+void Topology::abort() {
+  m_aborted = true;
+  request_stop();
+  for (auto& n : m_nodes) {
+    if (n->input) {
+      n->input->abort();
+    }
+  }
+  m_cv.notify_all();
+}
+
+bool Topology::wait_for(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(m_mutex);
+  return m_cv.wait_for(lock, timeout, [&] { return m_running == 0; });
+}
+
+void Topology::join() {
+  for (auto& n : m_nodes) {
+    if (n->thread.joinable()) {
+      n->thread.join();
+    }
+  }
+  for (auto& n : m_nodes) {
+    if (n->source) {
+      n->source->finalize();
+    }
+  }
+  m_joined = true;
+}
+
+void Topology::thread_done() {
+  std::lock_guard lock(m_mutex);
+  --m_running;
+  m_cv.notify_all();
+}
+
+bool Topology::emit(Node& node, BatchPtr batch) {
+  if (!batch || batch->empty()) {
+    return true;
+  }
+  node.events_out->add(batch->size());
+  bool ok = true;
+  for (std::size_t i = 0; i < node.outputs.size(); ++i) {
+    // The last consumer takes the original; the others share it.
+    ok = (i + 1 == node.outputs.size() ? node.outputs[i]->push(std::move(batch))
+                                       : node.outputs[i]->push(batch)) &&
+         ok;
+  }
+  return ok;
+}
+
+void Topology::close_outputs(Node& node) {
+  for (auto* q : node.outputs) {
+    q->producer_done();
+  }
+}
+
+void Topology::run_source(Node& node) {
+  NodeSourceContext ctx(node, m_stopping, m_exit_on_eof, m_stop_fd,
+                        [this](Node& n, BatchPtr b) { return emit(n, std::move(b)); });
+  node.source->run(ctx);
+  close_outputs(node);
+  thread_done();
+}
+
+void Topology::run_transform(Node& node) {
+  std::vector<BatchPtr> out;
+  while (auto batch = node.input->pop()) {
+    node.events_in->add((*batch)->size());
+    out.clear();
+    node.transform->process(std::move(*batch), out);
+    for (auto& b : out) {
+      emit(node, std::move(b));
+    }
+  }
+  close_outputs(node);
+  thread_done();
+}
+
+void Topology::run_sink(Node& node) {
+  while (auto item = node.input->pop()) {
+    BatchPtr batch = std::move(*item);
+    node.events_in->add(batch->size());
+    std::chrono::milliseconds backoff{100};
+    while (true) {
+      auto r = node.sink->write(*batch);
+      if (r) {
+        node.events_out->add(batch->size());
+        break;
+      }
+      node.errors->add();
+      if (m_aborted) {
+        batch->fail_acks();
+        break;
+      }
+      spdlog::warn("Sink {} failed to write a batch of {} events, retrying in {} ms: {}",
+                   node.config.id, batch->size(), backoff.count(), r.error().message);
+      std::unique_lock lock(m_mutex);
+      m_cv.wait_for(lock, backoff, [&] { return m_aborted.load(); });
+      backoff = std::min(backoff * 2, std::chrono::milliseconds{30'000});
+    }
+  }
+  // Aborted: whatever is still queued was never written.
+  for (auto& b : node.input->take_all()) {
+    b->fail_acks();
+  }
+  if (auto r = node.sink->flush(); !r) {
+    spdlog::error("Sink {} failed to flush: {}", node.config.id, r.error().message);
+  }
+  thread_done();
+}
+
+} // namespace logship

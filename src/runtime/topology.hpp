@@ -1,0 +1,63 @@
+#pragma once
+// Builds the component graph from a PipelineConfig and runs it: one thread per component,
+// bounded queues between them. Shutdown is ordered: sources stop first, each component closes its
+// outputs when its inputs are drained, and sinks finish last, so everything in flight is delivered
+// before the sources save their checkpoints (finalize).
+
+#include "config/pipeline_config.hpp"
+#include "runtime/bounded_queue.hpp"
+#include "runtime/component.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace logship {
+
+class Topology {
+public:
+  // Builds every component (no I/O yet). Unknown types and bad options go to `errors`; the
+  // result is only usable when `errors` is empty.
+  static std::unique_ptr<Topology> build(const PipelineConfig& config,
+                                         const ComponentRegistry& registry,
+                                         MetricsRegistry& metrics, ConfigErrors& errors);
+  ~Topology();
+
+  void start(bool exit_on_eof);
+  // Graceful: sources stop reading; what is in flight is delivered.
+  void request_stop();
+  // Hard: queues are aborted; sinks stop retrying and fail the acks of what they did not write.
+  void abort();
+  // True once every component thread has finished.
+  bool wait_for(std::chrono::milliseconds timeout);
+  // Joins the threads and lets sources save their final state.
+  void join();
+
+  struct Node;
+
+private:
+  Topology();
+  void run_source(Node& node);
+  void run_transform(Node& node);
+  void run_sink(Node& node);
+  bool emit(Node& node, BatchPtr batch);
+  void close_outputs(Node& node);
+  void thread_done();
+
+  std::vector<std::unique_ptr<Node>> m_nodes;
+  MetricsRegistry* m_metrics = nullptr;
+  bool m_exit_on_eof = false;
+  std::atomic<bool> m_stopping{false};
+  std::atomic<bool> m_aborted{false};
+  int m_stop_fd = -1;
+  std::mutex m_mutex;
+  std::condition_variable m_cv;
+  int m_running = 0;
+  bool m_joined = false;
+};
+
+} // namespace logship

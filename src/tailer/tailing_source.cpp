@@ -1,0 +1,159 @@
+#include "tailer/tailing_source.hpp"
+
+#include "util/atomic_file.hpp"
+
+#include <poll.h>
+#include <spdlog/spdlog.h>
+
+namespace logship {
+
+namespace {
+using Clock = std::chrono::steady_clock;
+constexpr std::size_t k_read_budget = 1024 * 1024; // per file per round: files take turns
+constexpr auto k_save_interval = std::chrono::seconds(1);
+} // namespace
+
+TailingOptions read_tailing_options(OptionReader& options,
+                                    const std::vector<std::string>& default_include) {
+  TailingOptions o;
+  o.tailer.include = options.get_string_list("include", default_include);
+  if (o.tailer.include.empty()) {
+    options.error("include", "at least one glob is needed");
+  }
+  for (const std::string& p : o.tailer.include) {
+    if (p.empty() || p.front() != '/') {
+      options.error("include", "globs must be absolute paths, got \"" + p + "\"");
+    }
+  }
+  o.tailer.exclude = options.get_string_list("exclude", {});
+  o.tailer.read_from_end =
+      options.get_enum("read_from", "beginning", {"beginning", "end"}) == "end";
+  o.tailer.max_line_bytes = static_cast<std::size_t>(
+      options.get_int("max_line_bytes", 1024 * 1024, 1024, 256LL * 1024 * 1024));
+  o.tailer.rotate_wait =
+      std::chrono::milliseconds(options.get_int("rotate_wait_ms", 5000, 0, 3'600'000));
+  o.tailer.fingerprint_wait =
+      std::chrono::milliseconds(options.get_int("fingerprint_wait_ms", 1000, 0, 60'000));
+  o.glob_interval =
+      std::chrono::milliseconds(options.get_int("glob_interval_ms", 1000, 10, 3'600'000));
+  o.poll_interval = std::chrono::milliseconds(options.get_int("poll_interval_ms", 250, 10, 60'000));
+  return o;
+}
+
+TailingSource::TailingSource(TailingOptions options, const BuildContext& ctx)
+    : m_id(ctx.id), m_data_dir(ctx.data_dir), m_options(std::move(options)),
+      m_metrics(ctx.metrics) {
+  const std::string dir =
+      (m_data_dir.empty() ? std::string("/var/lib/logship") : m_data_dir) + "/checkpoints";
+  m_checkpoints = std::make_shared<Checkpointer>(dir + "/" + m_id + ".json");
+  TailerCounters counters{
+      &counter("bytes_read"),    &counter("lines_truncated"), &counter("files_discovered"),
+      &counter("files_resumed"), &counter("files_truncated"), &counter("files_closed"),
+      &counter("read_errors"),
+  };
+  TailHandler& handler = *this;
+  m_tailer = std::make_unique<FileTailer>(m_options.tailer, handler, m_checkpoints, counters);
+  m_batch = std::make_shared<Batch>(m_options.batch_max_events);
+}
+
+void TailingSource::event_added(std::size_t input_bytes) {
+  m_batch->add_input_bytes(input_bytes);
+  if (m_batch->size() >= m_options.batch_max_events ||
+      m_batch->input_bytes() >= m_options.batch_max_bytes) {
+    seal();
+  }
+}
+
+void TailingSource::seal() {
+  std::vector<FilePosition> positions = m_tailer->take_positions();
+  std::vector<FileKey> forgotten = m_tailer->take_forgotten();
+  if (!positions.empty() || !m_batch->empty()) {
+    AckPtr ack = m_checkpoints->track_batch(std::move(positions));
+    if (!m_batch->empty()) {
+      m_batch->add_ack(std::move(ack));
+      m_ctx->emit(std::move(m_batch));
+      m_batch = std::make_shared<Batch>(m_options.batch_max_events);
+    }
+    // An empty batch's token settles here, in order after the batches before it.
+  }
+  for (const FileKey& k : forgotten) {
+    m_checkpoints->forget_file(k);
+  }
+}
+
+void TailingSource::save_checkpoints() {
+  if (!m_persist) {
+    return;
+  }
+  if (auto r = m_checkpoints->save_if_changed(); !r) {
+    spdlog::error("Source {}: cannot save checkpoints: {}", m_id, r.error().message);
+  }
+}
+
+void TailingSource::wait_for_change(std::chrono::milliseconds timeout, bool& rescan) {
+  pollfd fds[2] = {{m_ctx->stop_fd(), POLLIN, 0}, {m_tailer->wait_fd(), POLLIN, 0}};
+  const nfds_t n = m_tailer->wait_fd() >= 0 ? 2 : 1;
+  if (::poll(fds, n, static_cast<int>(timeout.count())) > 0 && n == 2 &&
+      (fds[1].revents & POLLIN) != 0) {
+    rescan = m_tailer->drain_changes().structure || rescan;
+  }
+}
+
+void TailingSource::run(SourceContext& ctx) {
+  m_ctx = &ctx;
+  const std::string dir =
+      (m_data_dir.empty() ? std::string("/var/lib/logship") : m_data_dir) + "/checkpoints";
+  if (auto r = make_directories(dir); !r) {
+    spdlog::error("Source {}: {}; checkpoints will not be kept.", m_id, r.error().message);
+    m_persist = false;
+  }
+  if (m_persist) {
+    auto entries = m_checkpoints->load();
+    if (!entries) {
+      spdlog::error("Source {}: {}; reading every file from the start.", m_id,
+                    entries.error().message);
+    } else {
+      m_tailer->restore(std::move(*entries));
+    }
+  }
+  m_tailer->scan(true);
+  auto last_scan = Clock::now();
+  auto last_save = Clock::now();
+  bool rescan = false;
+  while (!ctx.stopping()) {
+    const std::size_t n = m_tailer->read_round(k_read_budget);
+    m_tailer->close_finished(ctx.exit_on_eof());
+    const auto now = Clock::now();
+    if (now - last_save >= k_save_interval) {
+      save_checkpoints();
+      last_save = now;
+    }
+    if (rescan || now - last_scan >= m_options.glob_interval) {
+      m_tailer->scan(false);
+      last_scan = now;
+      rescan = false;
+      continue;
+    }
+    if (n > 0) {
+      continue;
+    }
+    seal(); // caught up: ship what we have
+    if (ctx.exit_on_eof() && m_tailer->caught_up()) {
+      m_tailer->close_finished(true);
+      break;
+    }
+    const auto until_scan = m_options.glob_interval - (now - last_scan);
+    wait_for_change(std::min(m_options.poll_interval,
+                             std::chrono::duration_cast<std::chrono::milliseconds>(until_scan)),
+                    rescan);
+  }
+  seal();
+}
+
+void TailingSource::finalize() {
+  save_checkpoints();
+  spdlog::debug("Source {}: {} batches left unacknowledged.", m_id,
+                m_checkpoints->pending_batches());
+}
+
+} // namespace logship

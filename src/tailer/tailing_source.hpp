@@ -1,0 +1,61 @@
+#pragma once
+// The shared body of the sources that tail files (`file`, `kubernetes_logs`): the read loop,
+// batching, acknowledgement-driven checkpoints and waiting for changes. A subclass decides what a
+// line becomes by implementing the TailHandler calls, adding events to batch().
+
+#include "config/option_reader.hpp"
+#include "runtime/component.hpp"
+#include "tailer/file_tailer.hpp"
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace logship {
+
+struct TailingOptions {
+  TailerOptions tailer;
+  std::chrono::milliseconds glob_interval{1000};
+  std::chrono::milliseconds poll_interval{250};
+  std::size_t batch_max_events = 1000;
+  std::size_t batch_max_bytes = 1024 * 1024;
+};
+
+// Reads the options every tailing source shares: include, exclude, read_from, max_line_bytes,
+// glob_interval_ms, poll_interval_ms, rotate_wait_ms, fingerprint_wait_ms.
+TailingOptions read_tailing_options(OptionReader& options,
+                                    const std::vector<std::string>& default_include);
+
+class TailingSource : public Source, protected TailHandler {
+public:
+  void run(SourceContext& ctx) override;
+  void finalize() override;
+
+protected:
+  TailingSource(TailingOptions options, const BuildContext& ctx);
+
+  Batch& batch() { return *m_batch; }
+  // Call after adding an event made from `input_bytes` bytes: seals the batch when it is full.
+  void event_added(std::size_t input_bytes);
+  Counter& counter(std::string_view name) { return m_metrics.counter(m_id, name); }
+  const std::string& id() const { return m_id; }
+  const TailingOptions& tailing_options() const { return m_options; }
+
+private:
+  void seal();
+  void save_checkpoints();
+  void wait_for_change(std::chrono::milliseconds timeout, bool& rescan);
+
+  std::string m_id;
+  std::string m_data_dir;
+  TailingOptions m_options;
+  MetricsRegistry& m_metrics;
+  std::shared_ptr<Checkpointer> m_checkpoints;
+  std::unique_ptr<FileTailer> m_tailer;
+  std::shared_ptr<Batch> m_batch;
+  SourceContext* m_ctx = nullptr;
+  bool m_persist = true;
+};
+
+} // namespace logship
