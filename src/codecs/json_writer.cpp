@@ -2,6 +2,11 @@
 
 #include <array>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <fmt/format.h>
 
 namespace logship {
@@ -53,12 +58,48 @@ void append_escaped_char(std::string& out, unsigned char c) {
 
 } // namespace
 
+// True if any of the 8 bytes in `w` is a control character, '"' or '\\' (SWAR: the classic
+// "has a byte less than n" and "has a zero byte" bit tricks).
+static inline bool word_needs_escape(std::uint64_t w) {
+  constexpr std::uint64_t k_ones = 0x0101010101010101ULL;
+  constexpr std::uint64_t k_highs = 0x8080808080808080ULL;
+  const std::uint64_t control = (w - k_ones * 0x20) & ~w;
+  const std::uint64_t q = w ^ (k_ones * '"');
+  const std::uint64_t b = w ^ (k_ones * '\\');
+  const std::uint64_t quote = (q - k_ones) & ~q;
+  const std::uint64_t backslash = (b - k_ones) & ~b;
+  return ((control | quote | backslash) & k_highs) != 0;
+}
+
 void append_json_string(std::string& out, std::string_view s) {
   out.push_back('"');
   const char* p = s.data();
   const char* end = p + s.size();
   const char* run = p;
   while (p < end) {
+#if defined(__SSE2__)
+    // 16 bytes at a time: a byte needs escaping if it is '"', '\\' or below 0x20.
+    if (end - p >= 16) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+      const __m128i quote = _mm_cmpeq_epi8(v, _mm_set1_epi8('"'));
+      const __m128i backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'));
+      const __m128i control = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v);
+      const int mask = _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(quote, backslash), control));
+      if (mask == 0) {
+        p += 16;
+        continue;
+      }
+      p += __builtin_ctz(static_cast<unsigned>(mask));
+    }
+#endif
+    if (end - p >= 8) {
+      std::uint64_t w = 0;
+      std::memcpy(&w, p, 8);
+      if (!word_needs_escape(w)) {
+        p += 8;
+        continue;
+      }
+    }
     const auto c = static_cast<unsigned char>(*p);
     if (!k_needs_escape[c]) [[likely]] {
       ++p;

@@ -4,8 +4,7 @@
 
 namespace logship {
 
-Batch::Batch(std::size_t expected_events)
-    : m_arena(std::make_unique<std::pmr::monotonic_buffer_resource>(64 * 1024)) {
+Batch::Batch(std::size_t expected_events) : m_arena(std::make_unique<Arena>()) {
   m_events.reserve(expected_events);
 }
 

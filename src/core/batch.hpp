@@ -5,6 +5,7 @@
 // batch between consumers; a transform that changes a shared batch works on a clone().
 
 #include "core/ack.hpp"
+#include "core/arena.hpp"
 #include "core/event.hpp"
 
 #include <cstddef>
@@ -46,7 +47,7 @@ public:
   std::unique_ptr<Batch> clone() const;
 
 private:
-  std::unique_ptr<std::pmr::monotonic_buffer_resource> m_arena;
+  std::unique_ptr<Arena> m_arena;
   std::vector<Event> m_events;
   std::vector<AckPtr> m_acks;
   std::size_t m_input_bytes = 0;

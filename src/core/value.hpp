@@ -2,6 +2,10 @@
 // The event value model: null, booleans, integers, floats, strings, arrays and ordered maps.
 // A Value never owns memory: strings, arrays and maps live in the arena of the Batch that holds
 // the event, so building an event costs no heap allocation of its own.
+//
+// Nested maps and arrays may be shared by several events of one batch (a source attaches the
+// same `kubernetes` map to every record of a file). Treat them as immutable: to change one,
+// copy it first (copy-on-write); an event's own top-level `fields` may be changed in place.
 
 #include <cstdint>
 #include <memory_resource>

@@ -49,6 +49,22 @@ bool identity_ready(const std::string& known) {
   return known.size() >= k_head_bytes || known.find('\n') != std::string::npos;
 }
 
+// Copies are recognised only under a rotation-like name: in the same directory, starting with
+// the original's name without its extension (a.log -> a.log.1, a.log-20231010, a.1.log).
+// Unrelated files that merely begin alike (two pods printing the same banner) stay apart.
+bool rotation_name_of(const std::string& original, const std::string& candidate) {
+  const auto slash_o = original.rfind('/');
+  const auto slash_c = candidate.rfind('/');
+  if (original.compare(0, slash_o, candidate, 0, slash_c) != 0 || slash_o != slash_c) {
+    return false;
+  }
+  std::string stem = original.substr(slash_o + 1);
+  if (const auto dot = stem.find('.'); dot != std::string::npos && dot > 0) {
+    stem.resize(dot);
+  }
+  return candidate.compare(slash_c + 1, stem.size(), stem) == 0;
+}
+
 } // namespace
 
 FileTailer::FileTailer(TailerOptions options, TailHandler& handler,
@@ -181,6 +197,9 @@ std::optional<std::uint64_t> FileTailer::decide(Candidate& c, const std::string&
   const auto now = Clock::now();
   // 2. A copy of a file we follow: wait for the original unless it already read past the copy.
   for (const auto& [key, f] : m_files) {
+    if (!rotation_name_of(f->path, c.path)) {
+      continue;
+    }
     const Relation r = relation(f->head);
     if (r == Relation::same) {
       // Once the copy stopped growing and the original was read past its end, everything in
@@ -195,6 +214,9 @@ std::optional<std::uint64_t> FileTailer::decide(Candidate& c, const std::string&
   }
   // 3. A file that was truncated or let go recently.
   for (auto it = m_ghosts.begin(); it != m_ghosts.end(); ++it) {
+    if (!rotation_name_of(it->path, c.path)) {
+      continue;
+    }
     const Relation r = relation(it->head);
     if (r == Relation::same) {
       const std::uint64_t offset = it->offset;
@@ -205,6 +227,9 @@ std::optional<std::uint64_t> FileTailer::decide(Candidate& c, const std::string&
   }
   // 4. A file of the last run that now has another inode (a copy made while we were stopped).
   for (auto it = m_restored.begin(); it != m_restored.end(); ++it) {
+    if (!rotation_name_of(it->second.path, c.path)) {
+      continue;
+    }
     const Relation r = relation(it->second.head);
     if (r == Relation::same) {
       const std::uint64_t offset = size < it->second.offset ? 0 : it->second.offset;
@@ -383,7 +408,8 @@ void FileTailer::reset_file(TailedFile& f) {
   spdlog::info("{} was truncated; reading it again from the start.", f.path);
   m_counters.files_truncated->add();
   if (identity_ready(f.head)) {
-    m_ghosts.push_back(Ghost{f.key, f.head, f.committable(), Clock::now() + k_ghost_lifetime});
+    m_ghosts.push_back(
+        Ghost{f.key, f.path, f.head, f.committable(), Clock::now() + k_ghost_lifetime});
   }
   m_handler.on_reset(f);
   f.generation += 1;
@@ -412,7 +438,8 @@ void FileTailer::close_file(TailedFile& f) {
   }
   m_handler.on_close(f);
   if (identity_ready(f.head)) {
-    m_ghosts.push_back(Ghost{f.key, f.head, f.committable(), Clock::now() + k_ghost_lifetime});
+    m_ghosts.push_back(
+        Ghost{f.key, f.path, f.head, f.committable(), Clock::now() + k_ghost_lifetime});
   }
   m_counters.files_closed->add();
   spdlog::debug("Let go of {} at offset {}.", f.path, f.read_pos);

@@ -6,7 +6,8 @@
 // compared by its first bytes (its "head", up to 1 KiB) with what is known:
 //  - a checkpoint entry with the same inode and a matching head: resume at its offset (a head
 //    that does not match means the inode was reused: a new file, read from the start);
-//  - a followed file with the same head (a copy, e.g. copytruncate's `a.log.1`): the copy waits
+//  - a followed file with the same head and a rotation-like name (a copy: copytruncate's
+//    `a.log.1`, see rotation_name_of): the copy waits
 //    until the original is truncated, deleted or let go, then resumes where the original stopped;
 //    if the original has read past the copy's end, the copy holds nothing new;
 //  - a recently truncated or closed file ("ghost") with the same head: resume at its offset;
@@ -93,6 +94,7 @@ private:
   };
   struct Ghost {
     FileKey key;
+    std::string path;
     std::string head;
     std::uint64_t offset = 0;
     std::chrono::steady_clock::time_point expires;

@@ -73,6 +73,7 @@ void TailingSource::seal() {
       m_batch->add_ack(std::move(ack));
       m_ctx->emit(std::move(m_batch));
       m_batch = std::make_shared<Batch>(m_options.batch_max_events);
+      ++m_batch_number;
     }
     // An empty batch's token settles here, in order after the batches before it.
   }

@@ -18,7 +18,7 @@ struct TailingOptions {
   TailerOptions tailer;
   std::chrono::milliseconds glob_interval{1000};
   std::chrono::milliseconds poll_interval{250};
-  std::size_t batch_max_events = 1000;
+  std::size_t batch_max_events = 512;
   std::size_t batch_max_bytes = 1024 * 1024;
 };
 
@@ -36,6 +36,8 @@ protected:
   TailingSource(TailingOptions options, const BuildContext& ctx);
 
   Batch& batch() { return *m_batch; }
+  // Changes whenever a new batch is started (for per-batch caches).
+  std::uint64_t batch_number() const { return m_batch_number; }
   // Call after adding an event made from `input_bytes` bytes: seals the batch when it is full.
   void event_added(std::size_t input_bytes);
   Counter& counter(std::string_view name) { return m_metrics.counter(m_id, name); }
@@ -54,6 +56,7 @@ private:
   std::shared_ptr<Checkpointer> m_checkpoints;
   std::unique_ptr<FileTailer> m_tailer;
   std::shared_ptr<Batch> m_batch;
+  std::uint64_t m_batch_number = 0;
   SourceContext* m_ctx = nullptr;
   bool m_persist = true;
 };

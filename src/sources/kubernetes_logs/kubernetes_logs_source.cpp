@@ -16,6 +16,10 @@ namespace {
 struct ContainerFileState final : FileUserState {
   std::optional<PodLogPath> pod;
   PartialLine partial[2]; // stdout, stderr
+  // The file's `docker` and `kubernetes` maps, built once per batch and shared by its records.
+  std::uint64_t maps_batch = ~0ULL;
+  Value docker;
+  Value kubernetes;
 };
 
 std::size_t stream_index(std::string_view stream) {
@@ -160,16 +164,13 @@ private:
       e.fields.push_back({"time", Value::string(b.copy(time))});
     }
     if (st.pod) {
-      if (!st.pod->container_id.empty()) {
-        Map* docker = b.new_map(1);
-        docker->push_back({"container_id", Value::string(b.copy(st.pod->container_id))});
-        e.fields.push_back({"docker", Value::map(docker)});
+      if (st.maps_batch != batch_number()) {
+        build_pod_maps(b, st);
       }
-      Map* k8s = b.new_map(3);
-      k8s->push_back({"pod_name", Value::string(b.copy(st.pod->pod_name))});
-      k8s->push_back({"namespace_name", Value::string(b.copy(st.pod->namespace_name))});
-      k8s->push_back({"container_name", Value::string(b.copy(st.pod->container_name))});
-      e.fields.push_back({"kubernetes", Value::map(k8s)});
+      if (!st.docker.is_null()) {
+        e.fields.push_back({"docker", st.docker});
+      }
+      e.fields.push_back({"kubernetes", st.kubernetes});
     }
     if (flags.truncated || flags.invalid_utf8 || !flags.parse_error.empty()) {
       Map* meta = b.new_map(3);
@@ -186,6 +187,21 @@ private:
     }
     e.meta.source_bytes = static_cast<std::uint32_t>(input_bytes);
     event_added(input_bytes + 1);
+  }
+
+  void build_pod_maps(Batch& b, ContainerFileState& st) {
+    st.maps_batch = batch_number();
+    st.docker = Value();
+    if (!st.pod->container_id.empty()) {
+      Map* docker = b.new_map(1);
+      docker->push_back({"container_id", Value::string(b.copy(st.pod->container_id))});
+      st.docker = Value::map(docker);
+    }
+    Map* k8s = b.new_map(3);
+    k8s->push_back({"pod_name", Value::string(b.copy(st.pod->pod_name))});
+    k8s->push_back({"namespace_name", Value::string(b.copy(st.pod->namespace_name))});
+    k8s->push_back({"container_name", Value::string(b.copy(st.pod->container_name))});
+    st.kubernetes = Value::map(k8s);
   }
 
   std::size_t m_max_line_bytes;

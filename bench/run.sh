@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# logship throughput benchmark: tail generated Kubernetes container logs to EOF, measure time/CPU/RSS.
+#
+#   bench/run.sh [--total-mb 1000] [--files 20] [--format docker|cri|mixed] [--runs 3]
+#                [--sink file|blackhole] [--bin build/logship]
+#
+# Input is generated once into bench/data/<format>-<files>-<mb>/ (see bench/README.md).
+set -euo pipefail
+export LC_ALL=C
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+MB=1000 FILES=20 FORMAT=docker RUNS=3 SINK=file BIN=build/logship
+
+usage() { sed -n '2,6s/^# \{0,1\}//p' "$0"; exit "${1:-0}"; }
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --total-mb) MB=$2; shift 2 ;;
+    --files) FILES=$2; shift 2 ;;
+    --format) FORMAT=$2; shift 2 ;;
+    --runs) RUNS=$2; shift 2 ;;
+    --sink) SINK=$2; shift 2 ;;
+    --bin) BIN=$2; shift 2 ;;
+    -h|--help) usage 0 ;;
+    *) echo "run.sh: unknown argument: $1" >&2; usage 2 >&2 ;;
+  esac
+done
+case "$SINK" in file|blackhole) ;; *) echo "run.sh: --sink must be file or blackhole" >&2; exit 2 ;; esac
+case "$BIN" in /*) ;; *) BIN="$ROOT/$BIN" ;; esac
+
+if [ ! -x "$BIN" ]; then
+  echo "run.sh: $BIN not found or not executable; run \`make build\` first (or pass --bin)" >&2
+  exit 2
+fi
+if [ ! -x /usr/bin/time ]; then
+  echo "run.sh: /usr/bin/time is missing; install it: apt-get install -y time" >&2
+  exit 2
+fi
+
+DATA="$ROOT/bench/data/$FORMAT-$FILES-$MB"
+python3 "$ROOT/bench/gen_k8s_logs.py" --out "$DATA" --files "$FILES" --total-mb "$MB" --format "$FORMAT" \
+  --seed 1 >/dev/null
+read -r BYTES RECORDS < <(python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); print(m["bytes"], m["records"])' \
+  "$DATA/manifest.json")
+cat "$DATA"/*.log >/dev/null  # warm the page cache: every run reads from memory, not disk
+
+REV=$(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo unknown)
+echo "input: $DATA ($(awk -v b="$BYTES" 'BEGIN{printf "%.1f", b/1e6}') MB, $RECORDS records), sink=$SINK, runs=$RUNS, rev=$REV"
+
+TMP=""
+trap 'if [ -n "$TMP" ]; then rm -rf "$TMP"; fi' EXIT
+ROWS=()
+for run in $(seq 1 "$RUNS"); do
+  TMP=$(mktemp -d)
+  {
+    echo "data_dir: $TMP/data"
+    echo "sources:"
+    echo "  k8s:"
+    echo "    type: kubernetes_logs"
+    echo "    include: [\"$DATA/*.log\"]"
+    echo "sinks:"
+    echo "  out:"
+    echo "    type: $SINK"
+    echo "    inputs: [k8s]"
+    [ "$SINK" = file ] && echo "    path: $TMP/out.jsonl"
+  } >"$TMP/config.yaml"
+
+  if ! /usr/bin/time -f '%e %U %S %M' -o "$TMP/time.txt" \
+      "$BIN" run -c "$TMP/config.yaml" --exit-on-eof >"$TMP/stdout.log" 2>"$TMP/stderr.log"; then
+    echo "run $run: logship failed ($(head -1 "$TMP/time.txt")); last lines of stderr:" >&2
+    tail -20 "$TMP/stderr.log" >&2
+    exit 1
+  fi
+  read -r WALL USER SYS RSS_KB < <(tail -1 "$TMP/time.txt")
+  OUT_LINES=-
+  if [ "$SINK" = file ]; then
+    OUT_LINES=$( [ -f "$TMP/out.jsonl" ] && wc -l <"$TMP/out.jsonl" || echo 0)
+    rm -f "$TMP/out.jsonl"
+  fi
+  ROW=$(awk -v b="$BYTES" -v r="$RECORDS" -v w="$WALL" -v u="$USER" -v s="$SYS" -v k="$RSS_KB" 'BEGIN {
+    wall = (w < 0.01 ? 0.01 : w); cpu = (u + s < 0.01 ? 0.01 : u + s)
+    printf "%.2f %.2f %.2f %.1f %.0f %.1f %.1f", w, u, s, b / 1e6 / wall, r / wall, b / 1e6 / cpu, k / 1024 }')
+  ROWS+=("$run $ROW $OUT_LINES")
+  echo "run $run: wall ${WALL}s user ${USER}s sys ${SYS}s, output lines $OUT_LINES" >&2
+  rm -rf "$TMP"
+  TMP=""
+done
+
+# median of column $1 over the runs
+median() { printf '%s\n' "${ROWS[@]}" | awk -v c="$1" '{print $c}' | sort -g |
+  awk '{v[NR]=$1} END {printf "%s", (NR % 2 ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2)}'; }
+
+echo
+echo "| run | wall s | user s | sys s | input MB/s | records/s | input MB per CPU-s | peak RSS MiB | output lines |"
+echo "|---|---|---|---|---|---|---|---|---|"
+for row in "${ROWS[@]}"; do
+  echo "| ${row// / | } |"
+done
+MED=()
+for c in 2 3 4 5 6 7 8; do MED+=("$(median $c)"); done
+printf '| median | %.2f | %.2f | %.2f | %.1f | %.0f | %.1f | %.1f | |\n' "${MED[@]}"
+echo
+printf 'bench: %s %s files %.1f MB %s records sink=%s runs=%s rev=%s | median %.1f MB/s, %.0f records/s, %.1f MB/CPU-s, peak RSS %.1f MiB\n' \
+  "$FORMAT" "$FILES" "$(awk -v b="$BYTES" 'BEGIN{print b/1e6}')" "$RECORDS" "$SINK" "$RUNS" "$REV" \
+  "${MED[3]}" "${MED[4]}" "${MED[5]}" "${MED[6]}"
