@@ -44,6 +44,9 @@ std::optional<PodLogPath> parse_pods_path(std::string_view path) {
   if (s1 == std::string_view::npos || s1 == 0) {
     return std::nullopt;
   }
+  if (s1 + 1 >= path.size() || path[s1 + 1] < '0' || path[s1 + 1] > '9') {
+    return std::nullopt; // the kubelet names these files <restart count>.log
+  }
   const auto s2 = path.rfind('/', s1 - 1);
   if (s2 == std::string_view::npos || s2 == 0) {
     return std::nullopt;
