@@ -17,8 +17,11 @@ $(BUILD)/Makefile: CMakeLists.txt
 build: deps $(BUILD)/Makefile
 	cmake --build $(BUILD) -j$(JOBS)
 
+# Runs the default pipeline over the example container logs, from scratch each time.
 run: build
-	./$(BUILD)/logship run -c $(CONFIG) --exit-on-eof
+	rm -rf $(BUILD)/run-data
+	LOGSHIP_DATA_DIR=$(CURDIR)/$(BUILD)/run-data LOGSHIP_EXAMPLES=$(CURDIR)/examples/containers \
+		./$(BUILD)/logship run -c $(CONFIG) --exit-on-eof
 
 test: deps format-check test-release test-sanitize
 
