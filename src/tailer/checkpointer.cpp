@@ -1,73 +1,59 @@
 #include "tailer/checkpointer.hpp"
 
-#include "codecs/json_writer.hpp"
-#include "util/atomic_file.hpp"
-#include "util/hex.hpp"
-
-#include <fmt/format.h>
-#include <fstream>
-#include <simdjson.h>
-#include <sstream>
+#include <spdlog/spdlog.h>
 
 namespace logship {
 
 Checkpointer::Checkpointer(std::string file) : m_file(std::move(file)) {}
 
-Result<std::vector<CheckpointEntry>> Checkpointer::load() const {
-  std::ifstream in(m_file);
-  if (!in) {
+Result<std::vector<CheckpointEntry>> Checkpointer::open() {
+  std::lock_guard lock(m_mutex);
+  if (m_file.empty()) {
     return std::vector<CheckpointEntry>{};
   }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  const simdjson::padded_string text(ss.str());
-  simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  if (parser.parse(text).get(root) != simdjson::SUCCESS) {
-    return make_error(fmt::format("checkpoint file {} is not valid JSON", m_file));
+  if (auto r = m_store.open(m_file); !r) {
+    return tl::unexpected(r.error());
   }
-  simdjson::dom::array files;
-  if (root["files"].get_array().get(files) != simdjson::SUCCESS) {
-    return make_error(fmt::format("checkpoint file {} has no \"files\" list", m_file));
-  }
-  std::vector<CheckpointEntry> out;
-  for (simdjson::dom::element f : files) {
-    CheckpointEntry e;
-    std::string_view path;
-    std::string_view head;
-    if (f["dev"].get_uint64().get(e.key.dev) != simdjson::SUCCESS ||
-        f["ino"].get_uint64().get(e.key.ino) != simdjson::SUCCESS ||
-        f["offset"].get_uint64().get(e.offset) != simdjson::SUCCESS ||
-        f["path"].get_string().get(path) != simdjson::SUCCESS ||
-        f["head"].get_string().get(head) != simdjson::SUCCESS) {
-      return make_error(fmt::format("checkpoint file {} has a malformed entry", m_file));
-    }
-    auto decoded = hex_decode(head);
-    if (!decoded) {
-      return make_error(fmt::format("checkpoint file {} has a malformed head", m_file));
-    }
-    e.path = path;
-    e.head = std::move(*decoded);
-    out.push_back(std::move(e));
-  }
-  return out;
+  return m_store.load();
 }
 
-void Checkpointer::track_file(const FileKey& key, std::uint32_t generation, const std::string& path,
-                              const std::string& head, std::uint64_t start_offset) {
+void Checkpointer::report(const Result<void>& r) {
+  if (r) {
+    return;
+  }
+  // Lines are then read again after a restart, never lost; say so, without flooding the log.
+  if (m_errors++ % 1000 == 0) {
+    spdlog::error("Cannot save checkpoints ({} failures so far): {}", m_errors,
+                  r.error().message);
+  }
+}
+
+void Checkpointer::persist(const CheckpointEntry& entry) {
+  if (m_store.is_open()) {
+    report(m_store.upsert(entry));
+  }
+}
+
+void Checkpointer::track_file(const FileKey& key, std::uint32_t generation,
+                              const std::string& path, const std::string& head,
+                              std::uint64_t start_offset) {
   std::lock_guard lock(m_mutex);
   auto [it, inserted] = m_committed.try_emplace(key);
   CheckpointEntry& e = it->second.entry;
+  bool changed = false;
   if (inserted || it->second.generation != generation) {
     e.key = key;
     e.offset = start_offset;
     it->second.generation = generation;
-    m_dirty = true;
+    changed = true;
   }
-  if (inserted || e.path != path || e.head != head) {
+  if (e.path != path || e.head != head) {
     e.path = path;
     e.head = head;
-    m_dirty = true;
+    changed = true;
+  }
+  if (changed) {
+    persist(e);
   }
 }
 
@@ -93,7 +79,8 @@ AckPtr Checkpointer::track_batch(std::vector<FilePosition> positions) {
     m_pending.push_back(std::move(p));
   }
   auto self = shared_from_this();
-  return std::make_shared<AckToken>([self, seq](bool delivered) { self->settle(seq, delivered); });
+  return std::make_shared<AckToken>(
+      [self, seq](bool delivered) { self->settle(seq, delivered); });
 }
 
 void Checkpointer::settle(std::uint64_t seq, bool delivered) {
@@ -108,6 +95,8 @@ void Checkpointer::settle(std::uint64_t seq, bool delivered) {
 }
 
 void Checkpointer::apply_settled_prefix() {
+  std::vector<std::pair<FileKey, std::uint64_t>> offsets;
+  std::vector<FileKey> removed;
   while (!m_blocked && !m_pending.empty() && m_pending.front().settled) {
     Pending& p = m_pending.front();
     if (!p.delivered) {
@@ -119,13 +108,17 @@ void Checkpointer::apply_settled_prefix() {
       if (it != m_committed.end() && it->second.generation == pos.generation &&
           it->second.entry.offset != pos.offset) {
         it->second.entry.offset = pos.offset;
-        m_dirty = true;
+        offsets.emplace_back(pos.key, pos.offset);
       }
     }
     for (const FileKey& k : p.forget) {
-      m_dirty = m_committed.erase(k) > 0 || m_dirty;
+      m_committed.erase(k);
+      removed.push_back(k);
     }
     m_pending.pop_front();
+  }
+  if (m_store.is_open() && (!offsets.empty() || !removed.empty())) {
+    report(m_store.write_offsets(offsets, removed));
   }
 }
 
@@ -141,34 +134,6 @@ std::vector<CheckpointEntry> Checkpointer::committed() const {
 std::size_t Checkpointer::pending_batches() const {
   std::lock_guard lock(m_mutex);
   return m_pending.size();
-}
-
-Result<void> Checkpointer::save_if_changed() {
-  std::string text;
-  {
-    std::lock_guard lock(m_mutex);
-    if (!m_dirty) {
-      return {};
-    }
-    text = "{\"version\":1,\"files\":[";
-    bool first = true;
-    for (const auto& [k, c] : m_committed) {
-      const CheckpointEntry& e = c.entry;
-      text += fmt::format("{}{{\"dev\":{},\"ino\":{},\"offset\":{},\"path\":", first ? "" : ",",
-                          k.dev, k.ino, e.offset);
-      append_json_string(text, e.path);
-      text += ",\"head\":\"" + hex_encode(e.head) + "\"}";
-      first = false;
-    }
-    text += "]}\n";
-    m_dirty = false;
-  }
-  auto r = write_file_atomically(m_file, text);
-  if (!r) {
-    std::lock_guard lock(m_mutex);
-    m_dirty = true;
-  }
-  return r;
 }
 
 } // namespace logship

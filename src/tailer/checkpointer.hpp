@@ -4,16 +4,10 @@
 //
 // Offsets advance only through acknowledgements: the source registers each batch's end positions
 // with track_batch() and attaches the returned token to the batch; when the token settles as
-// delivered, and every earlier batch has settled too, the positions become committed. A batch that
-// was not delivered stops the advance for good (the records after it are read again next time).
-//
-// On disk: `<data_dir>/checkpoints/<source id>.json`, written to a temporary file, fsynced and
-// renamed over the old one, so a crash leaves either the old or the new checkpoint, never a mix:
-//   {"version":1,"files":[{"dev":N,"ino":N,"offset":N,"path":"...","head":"<hex of first bytes>"}]}
-
-#include "core/ack.hpp"
-#include "core/result.hpp"
-#include "tailer/file_key.hpp"
+// delivered, and every earlier batch has settled too, the positions become committed and are
+// written to the CheckpointStore at once (one SQLite transaction), so after a kill -9 at most the
+// batch that was being delivered is read again. A batch that was not delivered stops the advance
+// for good (the records after it are read again next time).
 
 #include <cstdint>
 #include <deque>
@@ -23,14 +17,12 @@
 #include <string>
 #include <vector>
 
-namespace logship {
+#include "core/ack.hpp"
+#include "core/result.hpp"
+#include "tailer/checkpoint_store.hpp"
+#include "tailer/file_key.hpp"
 
-struct CheckpointEntry {
-  FileKey key;
-  std::string path;
-  std::string head; // the file's first bytes (up to 1 KiB): tells a reused inode from the file
-  std::uint64_t offset = 0;
-};
+namespace logship {
 
 struct FilePosition {
   FileKey key;
@@ -40,10 +32,12 @@ struct FilePosition {
 
 class Checkpointer : public std::enable_shared_from_this<Checkpointer> {
 public:
+  // `file`: the SQLite database; empty keeps checkpoints in memory only.
   explicit Checkpointer(std::string file);
 
-  // Reads the checkpoint file; a missing file is an empty checkpoint.
-  Result<std::vector<CheckpointEntry>> load() const;
+  // Opens (or creates) the database and returns what it holds. On error, checkpoints are kept in
+  // memory only and the error says why.
+  Result<std::vector<CheckpointEntry>> open();
 
   // Source thread. Records the identity of a followed file. A file not known yet, or known under
   // another generation (it was truncated), starts committed at `start_offset`.
@@ -55,8 +49,6 @@ public:
   // end at `positions`.
   AckPtr track_batch(std::vector<FilePosition> positions);
 
-  // Writes the committed state if it changed since the last save.
-  Result<void> save_if_changed();
   std::vector<CheckpointEntry> committed() const;
   std::size_t pending_batches() const;
 
@@ -70,8 +62,12 @@ private:
   };
   void settle(std::uint64_t seq, bool delivered);
   void apply_settled_prefix(); // with m_mutex held
+  void persist(const CheckpointEntry& entry); // with m_mutex held
+  void report(const Result<void>& r);         // with m_mutex held
 
   std::string m_file;
+  CheckpointStore m_store;
+  std::uint64_t m_errors = 0;
   mutable std::mutex m_mutex;
   struct Committed {
     CheckpointEntry entry;
@@ -81,7 +77,6 @@ private:
   std::deque<Pending> m_pending;
   std::uint64_t m_next_seq = 0;
   bool m_blocked = false; // a batch was not delivered: nothing after it may be committed
-  bool m_dirty = false;
 };
 
 } // namespace logship

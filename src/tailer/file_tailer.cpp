@@ -116,7 +116,10 @@ void FileTailer::scan(bool initial) {
   }
   decide_candidates();
   if (!initial || m_candidates.empty()) {
-    m_restored.clear(); // entries of files that are gone
+    for (const auto& [key, entry] : m_restored) {
+      m_checkpoints->forget_file(key); // a file of the last run that is gone
+    }
+    m_restored.clear();
   }
 }
 
@@ -452,10 +455,10 @@ void FileTailer::close_finished(bool skip_rotate_wait) {
     if (!f->at_eof) {
       continue;
     }
-    const bool gone = f->deleted;
-    const bool rotated_away =
-        !f->reachable && (skip_rotate_wait || now - f->eof_since >= m_options.rotate_wait);
-    if (gone || rotated_away) {
+    // Deleted or no longer matched: a writer may still hold the file, so wait rotate_wait
+    // after its end before letting go.
+    const bool waited = skip_rotate_wait || now - f->eof_since >= m_options.rotate_wait;
+    if ((f->deleted || !f->reachable) && waited) {
       closing.push_back(key);
     }
   }

@@ -15,7 +15,8 @@
 //    fingerprint_wait;
 //  - otherwise a new file: read from the start (or its end, for read_from: end at start-up).
 // Rotation by rename keeps the inode: the file is read to its end and let go rotate_wait after
-// its end was reached, once no scan matches it. A deleted file is read to its end, then let go.
+// its end was reached, once no scan matches it. A deleted file is read to its end and let go
+// rotate_wait later (its writer may still hold it open).
 // Truncation (size below the read position, or a changed head) restarts the file at 0.
 
 #include "core/metrics.hpp"

@@ -1,6 +1,6 @@
 #include "tailer/tailing_source.hpp"
 
-#include "util/atomic_file.hpp"
+#include "util/filesystem.hpp"
 
 #include <poll.h>
 #include <spdlog/spdlog.h>
@@ -10,7 +10,6 @@ namespace logship {
 namespace {
 using Clock = std::chrono::steady_clock;
 constexpr std::size_t k_read_budget = 1024 * 1024; // per file per round: files take turns
-constexpr auto k_save_interval = std::chrono::seconds(1);
 } // namespace
 
 TailingOptions read_tailing_options(OptionReader& options,
@@ -82,15 +81,6 @@ void TailingSource::seal() {
   }
 }
 
-void TailingSource::save_checkpoints() {
-  if (!m_persist) {
-    return;
-  }
-  if (auto r = m_checkpoints->save_if_changed(); !r) {
-    spdlog::error("Source {}: cannot save checkpoints: {}", m_id, r.error().message);
-  }
-}
-
 void TailingSource::wait_for_change(std::chrono::milliseconds timeout, bool& rescan) {
   pollfd fds[2] = {{m_ctx->stop_fd(), POLLIN, 0}, {m_tailer->wait_fd(), POLLIN, 0}};
   const nfds_t n = m_tailer->wait_fd() >= 0 ? 2 : 1;
@@ -102,33 +92,22 @@ void TailingSource::wait_for_change(std::chrono::milliseconds timeout, bool& res
 
 void TailingSource::run(SourceContext& ctx) {
   m_ctx = &ctx;
-  const std::string dir =
-      (m_data_dir.empty() ? std::string("/var/lib/logship") : m_data_dir) + "/checkpoints";
-  if (auto r = make_directories(dir); !r) {
-    spdlog::error("Source {}: {}; checkpoints will not be kept.", m_id, r.error().message);
-    m_persist = false;
-  }
-  if (m_persist) {
-    auto entries = m_checkpoints->load();
-    if (!entries) {
-      spdlog::error("Source {}: {}; reading every file from the start.", m_id,
-                    entries.error().message);
-    } else {
-      m_tailer->restore(std::move(*entries));
-    }
+  if (auto r = make_directories(checkpoint_dir()); !r) {
+    spdlog::error("Source {}: {}; checkpoints are kept in memory only.", m_id, r.error().message);
+  } else if (auto entries = m_checkpoints->open(); !entries) {
+    spdlog::error("Source {}: {}; checkpoints are kept in memory only, files are read from the "
+                  "start.",
+                  m_id, entries.error().message);
+  } else {
+    m_tailer->restore(std::move(*entries));
   }
   m_tailer->scan(true);
   auto last_scan = Clock::now();
-  auto last_save = Clock::now();
   bool rescan = false;
   while (!ctx.stopping()) {
     const std::size_t n = m_tailer->read_round(k_read_budget);
     m_tailer->close_finished(ctx.exit_on_eof());
     const auto now = Clock::now();
-    if (now - last_save >= k_save_interval) {
-      save_checkpoints();
-      last_save = now;
-    }
     if (rescan || now - last_scan >= m_options.glob_interval) {
       m_tailer->scan(false);
       last_scan = now;
@@ -151,8 +130,11 @@ void TailingSource::run(SourceContext& ctx) {
   seal();
 }
 
+std::string TailingSource::checkpoint_dir() const {
+  return (m_data_dir.empty() ? std::string("/var/lib/logship") : m_data_dir) + "/checkpoints";
+}
+
 void TailingSource::finalize() {
-  save_checkpoints();
   spdlog::debug("Source {}: {} batches left unacknowledged.", m_id,
                 m_checkpoints->pending_batches());
 }

@@ -46,7 +46,7 @@ protected:
 
 private:
   void seal();
-  void save_checkpoints();
+  std::string checkpoint_dir() const;
   void wait_for_change(std::chrono::milliseconds timeout, bool& rescan);
 
   std::string m_id;
@@ -58,7 +58,6 @@ private:
   std::shared_ptr<Batch> m_batch;
   std::uint64_t m_batch_number = 0;
   SourceContext* m_ctx = nullptr;
-  bool m_persist = true;
 };
 
 } // namespace logship

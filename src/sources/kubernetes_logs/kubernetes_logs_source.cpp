@@ -58,8 +58,9 @@ public:
       : TailingSource(std::move(options), ctx),
         m_max_line_bytes(tailing_options().tailer.max_line_bytes),
         m_malformed(counter("malformed_lines")), m_invalid_utf8(counter("invalid_utf8_lines")),
-        m_merged(counter("partial_lines_merged")), m_discarded(counter("partial_lines_discarded")),
-        m_truncated_joined(counter("joined_lines_truncated")) {}
+        m_merged(counter("partial_lines_merged")), // pieces joined to a later piece
+        m_discarded(counter("partial_lines_discarded")),
+        m_truncated(counter("lines_truncated")) {}
 
 private:
   void on_open(TailedFile& file) override {
@@ -78,13 +79,13 @@ private:
     } else if (cl.partial) {
       PartialLine& p = st.partial[stream_index(cl.stream)];
       p.append(cl.text, cl.time, info.start, cl.invalid_utf8, m_max_line_bytes);
+      m_merged.add();
     } else {
       PartialLine& p = st.partial[stream_index(cl.stream)];
       if (p.active()) {
         p.append(cl.text, cl.time, info.start, cl.invalid_utf8, m_max_line_bytes);
-        m_merged.add();
-        if (p.truncated()) {
-          m_truncated_joined.add();
+        if (p.truncated() && !info.truncated) {
+          m_truncated.add(); // the joined line was cut (a cut physical line is counted already)
         }
         Flags flags{p.truncated() || info.truncated, p.invalid_utf8(), {}};
         emit_checked(file, st, p.text(), cl.stream, p.time(), flags, true, line.size());
@@ -211,7 +212,7 @@ private:
   Counter& m_invalid_utf8;
   Counter& m_merged;
   Counter& m_discarded;
-  Counter& m_truncated_joined;
+  Counter& m_truncated; // shared with the tailer, which counts cut physical lines
 };
 
 std::unique_ptr<Source> make(OptionReader& options, const BuildContext& ctx) {
