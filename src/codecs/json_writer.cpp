@@ -25,42 +25,9 @@ constexpr std::array<bool, 256> make_escape_table() {
 
 constexpr std::array<bool, 256> k_needs_escape = make_escape_table();
 
-void append_escaped_char(std::string& out, unsigned char c) {
-  switch (c) {
-  case '"':
-    out += "\\\"";
-    break;
-  case '\\':
-    out += "\\\\";
-    break;
-  case '\n':
-    out += "\\n";
-    break;
-  case '\r':
-    out += "\\r";
-    break;
-  case '\t':
-    out += "\\t";
-    break;
-  case '\b':
-    out += "\\b";
-    break;
-  case '\f':
-    out += "\\f";
-    break;
-  default: {
-    static constexpr char k_hex[] = "0123456789abcdef";
-    const char buf[6] = {'\\', 'u', '0', '0', k_hex[c >> 4], k_hex[c & 0xF]};
-    out.append(buf, 6);
-  }
-  }
-}
-
-} // namespace
-
 // True if any of the 8 bytes in `w` is a control character, '"' or '\\' (SWAR: the classic
 // "has a byte less than n" and "has a zero byte" bit tricks).
-static inline bool word_needs_escape(std::uint64_t w) {
+inline bool word_needs_escape(std::uint64_t w) {
   constexpr std::uint64_t k_ones = 0x0101010101010101ULL;
   constexpr std::uint64_t k_highs = 0x8080808080808080ULL;
   const std::uint64_t control = (w - k_ones * 0x20) & ~w;
@@ -71,46 +38,79 @@ static inline bool word_needs_escape(std::uint64_t w) {
   return ((control | quote | backslash) & k_highs) != 0;
 }
 
+// The escape sequence of each byte that needs one ("\\n", "\\u0001", ...), with its length.
+struct Escape {
+  char text[7];
+  std::uint8_t size;
+};
+
+constexpr std::array<Escape, 256> make_escapes() {
+  std::array<Escape, 256> t{};
+  constexpr char k_hex[] = "0123456789abcdef";
+  for (int c = 0; c < 0x20; ++c) {
+    t[static_cast<std::size_t>(c)] =
+        Escape{{'\\', 'u', '0', '0', k_hex[c >> 4], k_hex[c & 0xF], 0}, 6};
+  }
+  t['\n'] = Escape{{'\\', 'n'}, 2};
+  t['\r'] = Escape{{'\\', 'r'}, 2};
+  t['\t'] = Escape{{'\\', 't'}, 2};
+  t['\b'] = Escape{{'\\', 'b'}, 2};
+  t['\f'] = Escape{{'\\', 'f'}, 2};
+  t['"'] = Escape{{'\\', '"'}, 2};
+  t['\\'] = Escape{{'\\', '\\'}, 2};
+  return t;
+}
+
+constexpr std::array<Escape, 256> k_escapes = make_escapes();
+
+// The first byte at or after `p` that needs escaping, or `end`.
+const char* find_escape(const char* p, const char* end) {
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i below_space = _mm_set1_epi8(0x1F);
+  while (end - p >= 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i hits =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                     _mm_cmpeq_epi8(_mm_min_epu8(v, below_space), v));
+    const int mask = _mm_movemask_epi8(hits);
+    if (mask != 0) {
+      return p + __builtin_ctz(static_cast<unsigned>(mask));
+    }
+    p += 16;
+  }
+#endif
+  while (end - p >= 8) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, p, 8);
+    if (word_needs_escape(w)) {
+      break;
+    }
+    p += 8;
+  }
+  while (p < end && !k_needs_escape[static_cast<unsigned char>(*p)]) {
+    ++p;
+  }
+  return p;
+}
+
+} // namespace
+
 void append_json_string(std::string& out, std::string_view s) {
   out.push_back('"');
   const char* p = s.data();
   const char* end = p + s.size();
-  const char* run = p;
-  while (p < end) {
-#if defined(__SSE2__)
-    // 16 bytes at a time: a byte needs escaping if it is '"', '\\' or below 0x20.
-    if (end - p >= 16) {
-      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-      const __m128i quote = _mm_cmpeq_epi8(v, _mm_set1_epi8('"'));
-      const __m128i backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'));
-      const __m128i control = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v);
-      const int mask = _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(quote, backslash), control));
-      if (mask == 0) {
-        p += 16;
-        continue;
-      }
-      p += __builtin_ctz(static_cast<unsigned>(mask));
+  while (true) {
+    const char* hit = find_escape(p, end);
+    out.append(p, static_cast<std::size_t>(hit - p));
+    if (hit == end) {
+      break;
     }
-#endif
-    if (end - p >= 8) {
-      std::uint64_t w = 0;
-      std::memcpy(&w, p, 8);
-      if (!word_needs_escape(w)) {
-        p += 8;
-        continue;
-      }
-    }
-    const auto c = static_cast<unsigned char>(*p);
-    if (!k_needs_escape[c]) [[likely]] {
-      ++p;
-      continue;
-    }
-    out.append(run, static_cast<std::size_t>(p - run));
-    append_escaped_char(out, c);
-    ++p;
-    run = p;
+    const Escape& e = k_escapes[static_cast<unsigned char>(*hit)];
+    out.append(e.text, e.size);
+    p = hit + 1;
   }
-  out.append(run, static_cast<std::size_t>(end - run));
   out.push_back('"');
 }
 
