@@ -19,10 +19,9 @@ constexpr int k_exit_config = 78; // EX_CONFIG
 std::unique_ptr<Topology> build(const std::string& config_file, MetricsRegistry& metrics) {
   ConfigErrors errors;
   const PipelineConfig config = load_pipeline_config(config_file, process_env(), errors);
-  std::unique_ptr<Topology> topology;
-  if (errors.empty()) {
-    topology = Topology::build(config, builtin_components(), metrics, errors);
-  }
+  // Components are built even when the graph has errors, so that one run reports them all.
+  std::unique_ptr<Topology> topology =
+      Topology::build(config, builtin_components(), metrics, errors);
   if (!errors.empty()) {
     for (const std::string& e : errors.all()) {
       fmt::print(stderr, "{}: {}\n", config_file, e);
