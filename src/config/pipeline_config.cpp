@@ -8,17 +8,26 @@
 
 namespace logship {
 
-const char* kind_section(ComponentKind kind) {
+namespace {
+struct KindNames {
+  const char* section;
+  const char* name;
+};
+KindNames names_of(ComponentKind kind) {
   switch (kind) {
   case ComponentKind::source:
-    return "sources";
+    return {"sources", "source"};
   case ComponentKind::transform:
-    return "transforms";
+    return {"transforms", "transform"};
   case ComponentKind::sink:
-    return "sinks";
+    return {"sinks", "sink"};
   }
-  return "";
+  return {"", ""};
 }
+} // namespace
+
+const char* kind_section(ComponentKind kind) { return names_of(kind).section; }
+const char* kind_name(ComponentKind kind) { return names_of(kind).name; }
 
 namespace {
 

@@ -15,6 +15,7 @@ namespace logship {
 
 enum class ComponentKind { source, transform, sink };
 const char* kind_section(ComponentKind kind); // "sources", "transforms", "sinks"
+const char* kind_name(ComponentKind kind);    // "source", "transform", "sink"
 
 struct ComponentConfig {
   ComponentKind kind = ComponentKind::source;

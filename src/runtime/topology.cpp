@@ -13,17 +13,6 @@ namespace logship {
 namespace {
 constexpr std::size_t k_queue_capacity = 4; // batches per edge
 
-const char* kind_name(ComponentKind kind) {
-  switch (kind) {
-  case ComponentKind::source:
-    return "source";
-  case ComponentKind::transform:
-    return "transform";
-  case ComponentKind::sink:
-    return "sink";
-  }
-  return "";
-}
 } // namespace
 
 struct Topology::Node {

@@ -38,8 +38,8 @@ _K8S_NAME = re.compile(
 # Waiting
 
 
-def wait_until(cond, timeout, what, proc=None):
-    """Polls `cond()` every ~20 ms until it returns a true value, which is returned.
+def wait_until(cond, timeout, what, proc=None, interval=POLL_SECONDS):
+    """Polls `cond()` every `interval` (~20 ms) until it returns a true value, which is returned.
 
     Fails (AssertionError) after `timeout` seconds with a message naming `what` (a string, or a
     callable returning one, evaluated only on failure so it can report the current state). With
@@ -59,7 +59,7 @@ def wait_until(cond, timeout, what, proc=None):
                 f"{proc.stderr_tail()}")
         if monotonic() >= deadline:
             raise AssertionError(f"timed out after {timeout:g} s waiting for {_describe(what)}")
-        sleep(POLL_SECONDS)
+        sleep(interval)
 
 
 def _describe(what):
@@ -260,6 +260,11 @@ class SinkReader:
             self.records.append(parse_record(line, f"{self.path} line {first + i + 1}"))
         return len(lines)
 
+    def count(self):
+        """Polls, then returns the number of records read so far."""
+        self.poll()
+        return len(self.records)
+
     def __len__(self):
         return len(self.records)
 
@@ -355,6 +360,7 @@ class Logship:
         self.name = name
         self.proc = None
         self.runs = 0
+        self.started_at = 0.0
         self.config_path = self.stderr_path = self.stdout_path = None
 
     def start(self, config_text, exit_on_eof=False, extra_args=()):
@@ -370,6 +376,7 @@ class Logship:
         if exit_on_eof:
             args.append("--exit-on-eof")
         args.extend(extra_args)
+        self.started_at = monotonic()
         with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
             self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
                                          cwd=self.workdir)
@@ -418,6 +425,7 @@ class Logship:
             raise AssertionError(
                 f"logship is not running (rc={self.returncode}) when it should be\n"
                 f"{self.stderr_tail()}")
+        self.wait_signal_ready(signal.SIGTERM)
         self.proc.send_signal(signal.SIGTERM)
         self.proc.send_signal(signal.SIGCONT)  # in case a test left it stopped
         rc = self._wait_exit(timeout, "after SIGTERM")
@@ -425,6 +433,14 @@ class Logship:
             raise AssertionError(f"logship exited with {rc} after SIGTERM, expected 0\n"
                                  f"{self.stderr_tail()}")
         return self.stderr_text()
+
+    def wait_signal_ready(self, signum, timeout=30.0 * TIMEOUT_SCALE):
+        """Waits until logship takes `signum` itself instead of dying of it as a program that
+        has only just been exec'd would: logship blocks its stop signals before it logs
+        "Starting pipeline", so that line in stderr is the condition."""
+        del signum  # SIGTERM, SIGINT and SIGHUP are all blocked at that point
+        wait_until(lambda: not self.alive() or "Starting pipeline" in self.stderr_text(),
+                   timeout, "logship to log 'Starting pipeline' (its signals are set up)")
 
     def kill9(self):
         """SIGKILL, and waits until the process is gone."""
@@ -587,12 +603,12 @@ class E2ETestCase(unittest.TestCase):
             if w.error is not None:
                 raise AssertionError(f"thread {w.name} failed: {w.error!r}") from w.error
 
-    def wait_for(self, cond, what, timeout=DELIVERY_TIMEOUT, proc=None):
+    def wait_for(self, cond, what, timeout=DELIVERY_TIMEOUT, proc=None, interval=POLL_SECONDS):
         """wait_until that also fails early when a writer thread of this test failed."""
         def checked():
             self.check_threads()
             return cond()
-        return wait_until(checked, timeout, what, proc)
+        return wait_until(checked, timeout, what, proc, interval)
 
     def wait_for_numbers(self, reader, expected, proc, tag="seq", timeout=DELIVERY_TIMEOUT):
         """Waits until every number in `expected` (a set) was delivered at least once to `reader`."""
