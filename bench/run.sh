@@ -64,6 +64,7 @@ for run in $(seq 1 "$RUNS"); do
     [ "$SINK" = file ] && echo "    path: $TMP/out.jsonl"
   } >"$TMP/config.yaml"
 
+  sync  # the last run's output is on disk, not dirty in memory: every run starts alike
   if ! /usr/bin/time -f '%e %U %S %M' -o "$TMP/time.txt" \
       "$BIN" run -c "$TMP/config.yaml" --exit-on-eof >"$TMP/stdout.log" 2>"$TMP/stderr.log"; then
     echo "run $run: logship failed ($(head -1 "$TMP/time.txt")); last lines of stderr:" >&2

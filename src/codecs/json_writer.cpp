@@ -63,8 +63,9 @@ constexpr std::array<Escape, 256> make_escapes() {
 
 constexpr std::array<Escape, 256> k_escapes = make_escapes();
 
-// The first byte at or after `p` that needs escaping, or `end`.
-const char* find_escape(const char* p, const char* end) {
+} // namespace
+
+const char* find_json_special(const char* p, const char* end) {
 #if defined(__SSE2__)
   const __m128i quote = _mm_set1_epi8('"');
   const __m128i backslash = _mm_set1_epi8('\\');
@@ -95,14 +96,12 @@ const char* find_escape(const char* p, const char* end) {
   return p;
 }
 
-} // namespace
-
 void append_json_string(std::string& out, std::string_view s) {
   out.push_back('"');
   const char* p = s.data();
   const char* end = p + s.size();
   while (true) {
-    const char* hit = find_escape(p, end);
+    const char* hit = find_json_special(p, end);
     out.append(p, static_cast<std::size_t>(hit - p));
     if (hit == end) {
       break;

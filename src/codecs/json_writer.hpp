@@ -9,6 +9,10 @@
 
 namespace logship {
 
+// The first byte in [p, end) that a JSON string cannot hold as it is: '"', '\\' or a control
+// character (SIMD where available), or `end`.
+const char* find_json_special(const char* p, const char* end);
+
 void append_json_string(std::string& out, std::string_view s);
 void append_json_value(std::string& out, const Value& v);
 void append_json_map(std::string& out, const Map& m);
