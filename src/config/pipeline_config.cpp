@@ -26,8 +26,12 @@ KindNames names_of(ComponentKind kind) {
 }
 } // namespace
 
-const char* kind_section(ComponentKind kind) { return names_of(kind).section; }
-const char* kind_name(ComponentKind kind) { return names_of(kind).name; }
+const char* kind_section(ComponentKind kind) {
+  return names_of(kind).section;
+}
+const char* kind_name(ComponentKind kind) {
+  return names_of(kind).name;
+}
 
 namespace {
 

@@ -8,8 +8,12 @@ namespace logship {
 namespace {
 
 // Inodes and offsets are unsigned 64-bit; SQLite integers are signed: store the same bits.
-sqlite3_int64 to_db(std::uint64_t v) { return static_cast<sqlite3_int64>(v); }
-std::uint64_t from_db(sqlite3_int64 v) { return static_cast<std::uint64_t>(v); }
+sqlite3_int64 to_db(std::uint64_t v) {
+  return static_cast<sqlite3_int64>(v);
+}
+std::uint64_t from_db(sqlite3_int64 v) {
+  return static_cast<std::uint64_t>(v);
+}
 
 } // namespace
 
@@ -83,7 +87,8 @@ Result<std::vector<CheckpointEntry>> CheckpointStore::load() {
     const auto* path = sqlite3_column_text(stmt, 3);
     e.path = path != nullptr ? reinterpret_cast<const char*>(path) : "";
     const auto* head = static_cast<const char*>(sqlite3_column_blob(stmt, 4));
-    e.head.assign(head != nullptr ? head : "", static_cast<std::size_t>(sqlite3_column_bytes(stmt, 4)));
+    e.head.assign(head != nullptr ? head : "",
+                  static_cast<std::size_t>(sqlite3_column_bytes(stmt, 4)));
     out.push_back(std::move(e));
   }
   sqlite3_finalize(stmt);
@@ -106,9 +111,9 @@ Result<void> CheckpointStore::upsert(const CheckpointEntry& e) {
   return {};
 }
 
-Result<void> CheckpointStore::write_offsets(
-    const std::vector<std::pair<FileKey, std::uint64_t>>& offsets,
-    const std::vector<FileKey>& removed) {
+Result<void>
+CheckpointStore::write_offsets(const std::vector<std::pair<FileKey, std::uint64_t>>& offsets,
+                               const std::vector<FileKey>& removed) {
   if (auto r = exec("BEGIN"); !r) {
     return r;
   }

@@ -6,12 +6,12 @@
 //
 //   files(dev, ino, offset, path, head)  -- primary key (dev, ino); head = the file's first bytes
 
+#include "core/result.hpp"
+#include "tailer/file_key.hpp"
+
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include "core/result.hpp"
-#include "tailer/file_key.hpp"
 
 struct sqlite3;
 struct sqlite3_stmt;

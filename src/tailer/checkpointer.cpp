@@ -23,8 +23,7 @@ void Checkpointer::report(const Result<void>& r) {
   }
   // Lines are then read again after a restart, never lost; say so, without flooding the log.
   if (m_errors++ % 1000 == 0) {
-    spdlog::error("Cannot save checkpoints ({} failures so far): {}", m_errors,
-                  r.error().message);
+    spdlog::error("Cannot save checkpoints ({} failures so far): {}", m_errors, r.error().message);
   }
 }
 
@@ -34,9 +33,8 @@ void Checkpointer::persist(const CheckpointEntry& entry) {
   }
 }
 
-void Checkpointer::track_file(const FileKey& key, std::uint32_t generation,
-                              const std::string& path, const std::string& head,
-                              std::uint64_t start_offset) {
+void Checkpointer::track_file(const FileKey& key, std::uint32_t generation, const std::string& path,
+                              const std::string& head, std::uint64_t start_offset) {
   std::lock_guard lock(m_mutex);
   auto [it, inserted] = m_committed.try_emplace(key);
   CheckpointEntry& e = it->second.entry;
@@ -79,8 +77,7 @@ AckPtr Checkpointer::track_batch(std::vector<FilePosition> positions) {
     m_pending.push_back(std::move(p));
   }
   auto self = shared_from_this();
-  return std::make_shared<AckToken>(
-      [self, seq](bool delivered) { self->settle(seq, delivered); });
+  return std::make_shared<AckToken>([self, seq](bool delivered) { self->settle(seq, delivered); });
 }
 
 void Checkpointer::settle(std::uint64_t seq, bool delivered) {

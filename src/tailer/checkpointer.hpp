@@ -9,6 +9,11 @@
 // batch that was being delivered is read again. A batch that was not delivered stops the advance
 // for good (the records after it are read again next time).
 
+#include "core/ack.hpp"
+#include "core/result.hpp"
+#include "tailer/checkpoint_store.hpp"
+#include "tailer/file_key.hpp"
+
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -16,11 +21,6 @@
 #include <mutex>
 #include <string>
 #include <vector>
-
-#include "core/ack.hpp"
-#include "core/result.hpp"
-#include "tailer/checkpoint_store.hpp"
-#include "tailer/file_key.hpp"
 
 namespace logship {
 
@@ -61,7 +61,7 @@ private:
     bool delivered = false;
   };
   void settle(std::uint64_t seq, bool delivered);
-  void apply_settled_prefix(); // with m_mutex held
+  void apply_settled_prefix();                // with m_mutex held
   void persist(const CheckpointEntry& entry); // with m_mutex held
   void report(const Result<void>& r);         // with m_mutex held
 

@@ -1,7 +1,6 @@
 #include "util/filesystem.hpp"
 
 #include <filesystem>
-
 #include <fmt/format.h>
 
 namespace logship {

@@ -82,8 +82,6 @@ sinks:
       "sinks.out.path (line 12): required option is missing",
   };
   EXPECT_EQ(errors, expected);
-
-
 }
 
 TEST(PipelineConfig, StructuralErrors) {

@@ -59,8 +59,7 @@ public:
         m_max_line_bytes(tailing_options().tailer.max_line_bytes),
         m_malformed(counter("malformed_lines")), m_invalid_utf8(counter("invalid_utf8_lines")),
         m_merged(counter("partial_lines_merged")), // pieces joined to a later piece
-        m_discarded(counter("partial_lines_discarded")),
-        m_truncated(counter("lines_truncated")) {}
+        m_discarded(counter("partial_lines_discarded")), m_truncated(counter("lines_truncated")) {}
 
 private:
   void on_open(TailedFile& file) override {
