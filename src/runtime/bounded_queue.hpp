@@ -58,6 +58,20 @@ public:
     return item;
   }
 
+  // Like pop(), but gives up after `timeout`: `timed_out` tells an empty wait from the end.
+  template <class Duration> std::optional<T> pop_for(Duration timeout, bool& timed_out) {
+    std::unique_lock lock(m_mutex);
+    timed_out = !m_not_empty.wait_for(
+        lock, timeout, [&] { return !m_items.empty() || m_producers == 0 || m_aborted; });
+    if (m_items.empty()) {
+      return std::nullopt;
+    }
+    T item = std::move(m_items.front());
+    m_items.pop_front();
+    m_not_full.notify_one();
+    return item;
+  }
+
   // Removes and returns everything still queued (used to fail what an aborted sink never sent).
   std::deque<T> take_all() {
     std::lock_guard lock(m_mutex);

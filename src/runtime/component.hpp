@@ -11,6 +11,7 @@
 #include "core/metrics.hpp"
 #include "core/result.hpp"
 
+#include <chrono>
 #include <memory>
 #include <span>
 #include <string>
@@ -43,7 +44,12 @@ class Transform {
 public:
   virtual ~Transform() = default;
   virtual void process(BatchPtr in, std::vector<BatchPtr>& out) = 0;
+  // Called about every k_transform_tick while no batch arrives, and once with `final` when the
+  // input has ended: a transform that holds events back (merge_multiline) emits what is due.
+  virtual void flush(std::vector<BatchPtr>& /*out*/, bool /*final*/) {}
 };
+
+inline constexpr std::chrono::milliseconds k_transform_tick{100};
 
 class Sink {
 public:

@@ -246,13 +246,28 @@ void Topology::run_source(Node& node) {
 
 void Topology::run_transform(Node& node) {
   std::vector<BatchPtr> out;
-  while (auto batch = node.input->pop()) {
-    node.events_in->add((*batch)->size());
-    out.clear();
-    node.transform->process(std::move(*batch), out);
+  auto pass_on = [&] {
     for (auto& b : out) {
       emit(node, std::move(b));
     }
+    out.clear();
+  };
+  while (true) {
+    bool timed_out = false;
+    auto batch = node.input->pop_for(k_transform_tick, timed_out);
+    if (batch) {
+      node.events_in->add((*batch)->size());
+      node.transform->process(std::move(*batch), out);
+    } else if (timed_out) {
+      node.transform->flush(out, false);
+    } else {
+      break;
+    }
+    pass_on();
+  }
+  if (!m_aborted) {
+    node.transform->flush(out, true);
+    pass_on();
   }
   close_outputs(node);
   thread_done();
