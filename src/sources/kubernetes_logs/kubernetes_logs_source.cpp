@@ -1,13 +1,10 @@
 #include "sources/kubernetes_logs/kubernetes_logs_source.hpp"
 
 #include "codecs/container_line.hpp"
-#include "codecs/rfc3339.hpp"
 #include "codecs/utf8.hpp"
-#include "kubernetes/pod_log_path.hpp"
+#include "kubernetes/container_record.hpp"
 #include "sources/kubernetes_logs/partial_line.hpp"
 #include "tailer/tailing_source.hpp"
-
-#include <chrono>
 
 namespace logship {
 
@@ -15,25 +12,13 @@ namespace {
 
 struct ContainerFileState final : FileUserState {
   std::optional<PodLogPath> pod;
-  PartialLine partial[2]; // stdout, stderr
-  // The file's `docker` and `kubernetes` maps, built once per batch and shared by its records.
-  std::uint64_t maps_batch = ~0ULL;
-  Value docker;
-  Value kubernetes;
+  PartialLine partial[2];           // stdout, stderr
+  std::uint64_t maps_batch = ~0ULL; // the batch `maps` were built in
+  PodMaps maps;
 };
 
 std::size_t stream_index(std::string_view stream) {
   return stream == "stderr" ? 1 : 0;
-}
-
-std::string_view stream_name(Batch& batch, std::string_view stream) {
-  if (stream == "stdout") {
-    return "stdout";
-  }
-  if (stream == "stderr") {
-    return "stderr";
-  }
-  return batch.copy(stream);
 }
 
 // Drops the bytes of a character cut in two at the end of `s`.
@@ -121,11 +106,7 @@ private:
     }
   }
 
-  struct Flags {
-    bool truncated = false;
-    bool invalid_utf8 = false;
-    std::string_view parse_error;
-  };
+  using Flags = RecordFlags;
 
   void emit_checked(TailedFile& file, ContainerFileState& st, std::string_view text,
                     std::string_view stream, std::string_view time, Flags flags, bool check,
@@ -149,59 +130,13 @@ private:
       m_invalid_utf8.add();
     }
     Batch& b = batch();
-    Event& e = b.add_event();
-    e.fields.reserve(6);
-    e.fields.push_back({"message", Value::string(b.copy(text))});
-    if (!stream.empty()) {
-      e.fields.push_back({"stream", Value::string(stream_name(b, stream))});
+    if (st.pod && st.maps_batch != batch_number()) {
+      st.maps = make_pod_maps(b, *st.pod);
+      st.maps_batch = batch_number();
     }
-    const auto t = time.empty() ? std::nullopt : parse_rfc3339(time);
-    e.time_ns = t ? *t
-                  : std::chrono::duration_cast<std::chrono::nanoseconds>(
-                        std::chrono::system_clock::now().time_since_epoch())
-                        .count();
-    if (!time.empty()) {
-      e.fields.push_back({"time", Value::string(b.copy(time))});
-    }
-    if (st.pod) {
-      if (st.maps_batch != batch_number()) {
-        build_pod_maps(b, st);
-      }
-      if (!st.docker.is_null()) {
-        e.fields.push_back({"docker", st.docker});
-      }
-      e.fields.push_back({"kubernetes", st.kubernetes});
-    }
-    if (flags.truncated || flags.invalid_utf8 || !flags.parse_error.empty()) {
-      Map* meta = b.new_map(3);
-      if (flags.truncated) {
-        meta->push_back({"truncated", Value::boolean(true)});
-      }
-      if (flags.invalid_utf8) {
-        meta->push_back({"invalid_utf8", Value::boolean(true)});
-      }
-      if (!flags.parse_error.empty()) {
-        meta->push_back({"parse_error", Value::string(b.copy(flags.parse_error))});
-      }
-      e.fields.push_back({"logship", Value::map(meta)});
-    }
+    Event& e = add_container_record(b, text, stream, time, st.pod ? &st.maps : nullptr, flags);
     e.meta.source_bytes = static_cast<std::uint32_t>(input_bytes);
     event_added(input_bytes + 1);
-  }
-
-  void build_pod_maps(Batch& b, ContainerFileState& st) {
-    st.maps_batch = batch_number();
-    st.docker = Value();
-    if (!st.pod->container_id.empty()) {
-      Map* docker = b.new_map(1);
-      docker->push_back({"container_id", Value::string(b.copy(st.pod->container_id))});
-      st.docker = Value::map(docker);
-    }
-    Map* k8s = b.new_map(3);
-    k8s->push_back({"pod_name", Value::string(b.copy(st.pod->pod_name))});
-    k8s->push_back({"namespace_name", Value::string(b.copy(st.pod->namespace_name))});
-    k8s->push_back({"container_name", Value::string(b.copy(st.pod->container_name))});
-    st.kubernetes = Value::map(k8s);
   }
 
   std::size_t m_max_line_bytes;
