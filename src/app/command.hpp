@@ -20,5 +20,7 @@ void add_version_flag(CLI::App& subcommand);
 
 Command add_run_command(CLI::App& app);
 Command add_validate_command(CLI::App& app);
+Command add_log_command(CLI::App& app);
+Command add_parse_command(CLI::App& app);
 
 } // namespace logship

@@ -23,6 +23,8 @@ int main(int argc, char** argv) {
   const std::vector<logship::Command> commands = {
       logship::add_run_command(app),
       logship::add_validate_command(app),
+      logship::add_log_command(app),
+      logship::add_parse_command(app),
   };
 
   CLI11_PARSE(app, argc, argv);
