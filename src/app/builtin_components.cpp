@@ -5,6 +5,7 @@
 #include "sinks/stdout/stdout_sink.hpp"
 #include "sources/file/file_source.hpp"
 #include "sources/kubernetes_logs/kubernetes_logs_source.hpp"
+#include "transforms/merge_multiline/merge_multiline_transform.hpp"
 
 namespace logship {
 
@@ -13,6 +14,10 @@ namespace {
 const SourceDescriptor k_sources[] = {
     k_kubernetes_logs_source,
     k_file_source,
+};
+
+const TransformDescriptor k_transforms[] = {
+    k_merge_multiline_transform,
 };
 
 const SinkDescriptor k_sinks[] = {
@@ -24,7 +29,7 @@ const SinkDescriptor k_sinks[] = {
 } // namespace
 
 ComponentRegistry builtin_components() {
-  return ComponentRegistry{k_sources, {}, k_sinks};
+  return ComponentRegistry{k_sources, k_transforms, k_sinks};
 }
 
 } // namespace logship
