@@ -5,6 +5,7 @@
 #include "sinks/stdout/stdout_sink.hpp"
 #include "sources/file/file_source.hpp"
 #include "sources/kubernetes_logs/kubernetes_logs_source.hpp"
+#include "transforms/gen3/gen3_transform.hpp"
 #include "transforms/merge_multiline/merge_multiline_transform.hpp"
 
 namespace logship {
@@ -17,6 +18,7 @@ const SourceDescriptor k_sources[] = {
 };
 
 const TransformDescriptor k_transforms[] = {
+    k_gen3_transform,
     k_merge_multiline_transform,
 };
 
