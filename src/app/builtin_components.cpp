@@ -5,8 +5,12 @@
 #include "sinks/stdout/stdout_sink.hpp"
 #include "sources/file/file_source.hpp"
 #include "sources/kubernetes_logs/kubernetes_logs_source.hpp"
+#include "transforms/filter/filter_transform.hpp"
 #include "transforms/gen3/gen3_transform.hpp"
 #include "transforms/merge_multiline/merge_multiline_transform.hpp"
+#include "transforms/parse_json/parse_json_transform.hpp"
+#include "transforms/parse_regex/parse_regex_transform.hpp"
+#include "transforms/remap/remap_transform.hpp"
 
 namespace logship {
 
@@ -18,8 +22,12 @@ const SourceDescriptor k_sources[] = {
 };
 
 const TransformDescriptor k_transforms[] = {
-    k_gen3_transform,
+    k_gen3_transform,        //
     k_merge_multiline_transform,
+    k_filter_transform,
+    k_remap_transform,
+    k_parse_json_transform,
+    k_parse_regex_transform,
 };
 
 const SinkDescriptor k_sinks[] = {

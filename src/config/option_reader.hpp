@@ -30,6 +30,10 @@ public:
                                            const std::vector<std::string>& fallback);
   std::string get_enum(const std::string& key, const std::string& fallback,
                        std::initializer_list<std::string_view> allowed);
+  // The raw YAML of an option with a nested structure (a list or a map), Undefined when absent;
+  // read it with child OptionReaders over errors() so nested errors keep their paths and lines.
+  YAML::Node get_node(const std::string& key) { return lookup(key); }
+  ConfigErrors& errors() { return m_errors; }
   // Marks keys handled elsewhere (e.g. `type`, `inputs`) as known.
   void skip(const std::string& key) { m_used.insert(key); }
 
