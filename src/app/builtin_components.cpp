@@ -22,12 +22,8 @@ const SourceDescriptor k_sources[] = {
 };
 
 const TransformDescriptor k_transforms[] = {
-    k_gen3_transform,        //
-    k_merge_multiline_transform,
-    k_filter_transform,
-    k_remap_transform,
-    k_parse_json_transform,
-    k_parse_regex_transform,
+    k_gen3_transform,  k_merge_multiline_transform, k_filter_transform,
+    k_remap_transform, k_parse_json_transform,      k_parse_regex_transform,
 };
 
 const SinkDescriptor k_sinks[] = {
