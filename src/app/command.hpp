@@ -22,5 +22,6 @@ Command add_run_command(CLI::App& app);
 Command add_validate_command(CLI::App& app);
 Command add_log_command(CLI::App& app);
 Command add_parse_command(CLI::App& app);
+Command add_test_command(CLI::App& app);
 
 } // namespace logship

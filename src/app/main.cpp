@@ -21,10 +21,8 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
 
   const std::vector<logship::Command> commands = {
-      logship::add_run_command(app),
-      logship::add_validate_command(app),
-      logship::add_log_command(app),
-      logship::add_parse_command(app),
+      logship::add_run_command(app),  logship::add_validate_command(app),
+      logship::add_log_command(app),  logship::add_parse_command(app),
   };
 
   CLI11_PARSE(app, argc, argv);

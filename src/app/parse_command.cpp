@@ -4,6 +4,7 @@
 
 #include "app/builtin_components.hpp"
 #include "app/command.hpp"
+#include "app/line_record.hpp"
 #include "codecs/container_line.hpp"
 #include "codecs/json_writer.hpp"
 #include "codecs/utf8.hpp"
@@ -25,49 +26,10 @@ namespace {
 struct ParseOptions {
   std::string config;
   std::string as = "auto";
-  std::string path = "/var/log/containers/example-pod_default_app-" + std::string(64, '0') + ".log";
+  std::string path = k_example_pod_path;
   std::string from;
   std::vector<std::string> lines;
 };
-
-// One input line as the kubernetes_logs source would make it (pieces are not joined here).
-BatchPtr make_record(const ParseOptions& o, const std::optional<PodLogPath>& pod,
-                     ContainerLineDecoder& decoder, const std::string& raw) {
-  auto batch = std::make_shared<Batch>(1);
-  const PodMaps maps = pod ? make_pod_maps(*batch, *pod) : PodMaps{};
-  const PodMaps* m = pod ? &maps : nullptr;
-  std::string padded = raw;
-  padded.append(k_line_padding, '\0');
-  const std::string_view line(padded.data(), raw.size());
-  if (o.as != "text") {
-    const ContainerLine cl = decoder.decode(line);
-    const bool wrong_format = (o.as == "docker" && cl.format == LineFormat::cri) ||
-                              (o.as == "cri" && cl.format == LineFormat::docker);
-    if (cl.format != LineFormat::malformed && !wrong_format) {
-      std::string text(cl.text);
-      RecordFlags flags{false, cl.invalid_utf8, {}};
-      if (cl.utf8_unchecked && !is_valid_utf8(text)) {
-        std::string fixed;
-        append_utf8_sanitized(text, fixed);
-        text.swap(fixed);
-        flags.invalid_utf8 = true;
-      }
-      add_container_record(*batch, text, cl.stream, cl.time, m, flags);
-      return batch;
-    }
-    if (o.as != "auto") {
-      add_container_record(
-          *batch, cl.text, {}, {}, m,
-          RecordFlags{false, cl.invalid_utf8,
-                      wrong_format ? "not a line of the format asked for" : cl.error});
-      return batch;
-    }
-  }
-  std::string text;
-  const bool invalid = append_utf8_sanitized(raw, text) > 0;
-  add_container_record(*batch, text, "stdout", {}, m, RecordFlags{false, invalid, {}});
-  return batch;
-}
 
 int run_parse(const ParseOptions& o) {
   ConfigErrors errors;
@@ -112,7 +74,7 @@ int run_parse(const ParseOptions& o) {
   auto push = [&](const std::string& raw) {
     ++line_number;
     printed.clear();
-    pipeline->push(from, make_record(o, pod, decoder, raw), observer);
+    pipeline->push(from, make_line_record(o.as, pod, decoder, raw), observer);
   };
   if (!o.lines.empty()) {
     for (const std::string& l : o.lines) {

@@ -183,6 +183,7 @@ PipelineConfig parse_pipeline_config(const std::string& text, const EnvLookup& e
       out.data_dir = root["data_dir"].Scalar();
     }
   }
+  out.tests = root["tests"];
   read_section(root, ComponentKind::source, out, errors);
   read_section(root, ComponentKind::transform, out, errors);
   read_section(root, ComponentKind::sink, out, errors);

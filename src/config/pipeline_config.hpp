@@ -29,6 +29,7 @@ struct ComponentConfig {
 struct PipelineConfig {
   std::string data_dir;
   std::vector<ComponentConfig> components; // sources, then transforms, then sinks
+  YAML::Node tests;                        // `tests:` for `logship test`, as written
 };
 
 // Parses config text (after environment expansion) and checks its structure and graph. Errors go

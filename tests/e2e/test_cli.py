@@ -100,9 +100,12 @@ sinks:
         r = logship("run", "-c", cfg, "--exit-on-eof", env=env)
         self.assertEqual(r.returncode, 0, r.stderr)
         records = [json.loads(line) for line in r.stdout.splitlines()]
-        self.assertEqual(len(records), 21)
-        self.assertEqual({rec["kubernetes"]["namespace_name"] for rec in records},
-                         {"default", "kube-system"})
+        # 21 lines: kube-system (1) and blank (2) dropped; the fence traceback (4 lines) and the
+        # arborist panic (2 lines) are one record each.
+        self.assertEqual(len(records), 14)
+        self.assertEqual({rec["kubernetes"]["namespace_name"] for rec in records}, {"default"})
+        self.assertEqual(sorted(rec["log_type"] for rec in records),
+                         ["combined"] * 3 + ["json"] * 4 + ["raw"] * 7)
         # A second run resumes from the checkpoints: nothing is printed twice.
         r = logship("run", "-c", cfg, "--exit-on-eof", env=env)
         self.assertEqual(r.returncode, 0, r.stderr)
