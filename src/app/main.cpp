@@ -20,10 +20,13 @@ int main(int argc, char** argv) {
   app.add_option("--log-level", log_level, "Internal log level: trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
 
-  const std::vector<logship::Command> commands = {
-      logship::add_run_command(app),  logship::add_validate_command(app),
-      logship::add_log_command(app),  logship::add_parse_command(app),
-  };
+  // One line per command, so each can be added or removed on its own.
+  std::vector<logship::Command> commands;
+  commands.push_back(logship::add_run_command(app));
+  commands.push_back(logship::add_validate_command(app));
+  commands.push_back(logship::add_log_command(app));
+  commands.push_back(logship::add_parse_command(app));
+  commands.push_back(logship::add_test_command(app));
 
   CLI11_PARSE(app, argc, argv);
   spdlog::set_level(spdlog::level::from_str(log_level));
