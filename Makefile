@@ -17,11 +17,12 @@ $(BUILD)/Makefile: CMakeLists.txt
 build: deps $(BUILD)/Makefile
 	cmake --build $(BUILD) -j$(JOBS)
 
-# Runs the default pipeline over the example container logs, from scratch each time.
+# Runs the default pipeline over the example container logs, from scratch each time, and leaves
+# them searchable with `build/logship query` (the store is in $LOGSHIP_DATA_DIR, default /tmp/logship).
 run: build
-	rm -rf $(BUILD)/run-data
-	LOGSHIP_DATA_DIR=$(CURDIR)/$(BUILD)/run-data LOGSHIP_EXAMPLES=$(CURDIR)/examples/containers \
-		./$(BUILD)/logship run -c $(CONFIG) --exit-on-eof
+	rm -rf "$${LOGSHIP_DATA_DIR:-/tmp/logship}"
+	LOGSHIP_EXAMPLES=$(CURDIR)/examples/containers ./$(BUILD)/logship run -c $(CONFIG) --exit-on-eof
+	@echo "Stored. Search: ./$(BUILD)/logship query namespace=default log_type=combined | ./$(BUILD)/logship query traceback"
 
 test: deps format-check test-release test-sanitize
 

@@ -2,6 +2,7 @@
 
 #include "sinks/blackhole/blackhole_sink.hpp"
 #include "sinks/file/file_sink.hpp"
+#include "sinks/local_store/local_store_sink.hpp"
 #include "sinks/stdout/stdout_sink.hpp"
 #include "sources/file/file_source.hpp"
 #include "sources/kubernetes_logs/kubernetes_logs_source.hpp"
@@ -30,6 +31,7 @@ const SinkDescriptor k_sinks[] = {
     k_stdout_sink,
     k_file_sink,
     k_blackhole_sink,
+    k_local_store_sink,
 };
 
 } // namespace

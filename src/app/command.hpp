@@ -23,5 +23,6 @@ Command add_validate_command(CLI::App& app);
 Command add_log_command(CLI::App& app);
 Command add_parse_command(CLI::App& app);
 Command add_test_command(CLI::App& app);
+Command add_query_command(CLI::App& app);
 
 } // namespace logship

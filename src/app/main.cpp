@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   commands.push_back(logship::add_log_command(app));
   commands.push_back(logship::add_parse_command(app));
   commands.push_back(logship::add_test_command(app));
+  commands.push_back(logship::add_query_command(app));
 
   CLI11_PARSE(app, argc, argv);
   spdlog::set_level(spdlog::level::from_str(log_level));

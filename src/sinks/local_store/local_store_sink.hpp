@@ -1,0 +1,18 @@
+#pragma once
+// Sink `local_store`: the embedded default. Records go into the local store (src/store/: SQLite,
+// indexed for time, namespace, pod, container, log_type, level and status, full-text search over
+// the message), which `logship query` searches. Each batch is one transaction; retention deletes
+// records older than `max_age_hours` (by event time) and the oldest records while the database
+// is larger than `max_bytes`.
+//
+//   path           the store directory (default <data_dir>/store)
+//   max_age_hours  default 168; 0 keeps records forever
+//   max_bytes      default 1 GiB; 0 means no limit
+
+#include "runtime/component.hpp"
+
+namespace logship {
+
+extern const SinkDescriptor k_local_store_sink;
+
+} // namespace logship

@@ -1,0 +1,52 @@
+#pragma once
+// Searching the local store: filters on the indexed columns, an event-time range, full-text
+// phrases over the message; newest first (event time, then the order the records arrived in).
+// Every user-supplied value is bound as an SQL parameter, and each text is one FTS5 string
+// literal, so no input can change the query's shape.
+
+#include "core/result.hpp"
+#include "store/log_store.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace logship {
+
+struct StoreFilter {
+  std::string_view column; // one of the store's filter columns
+  std::string text;
+  std::optional<std::int64_t> number; // the `status` column compares numbers
+};
+
+struct StoreQuery {
+  std::optional<std::int64_t> since_ns; // event time >= since (inclusive)
+  std::optional<std::int64_t> until_ns; // event time <= until (inclusive)
+  // Filters on different columns must all match; several on one column match any of them.
+  std::vector<StoreFilter> filters;
+  // Each one a phrase (its words adjacent, in order) that the message must contain; case and
+  // punctuation are ignored (FTS5 unicode61 words).
+  std::vector<std::string> phrases;
+  std::size_t limit = 100; // 0: no limit
+};
+
+// The field names `add_filter` knows, for help and error texts: "namespace, pod, ...".
+std::string store_field_names();
+
+// Adds `field=value`. Fields: namespace, pod, container, log_type, level, status, and the
+// record's own names kubernetes.namespace_name, kubernetes.pod_name, kubernetes.container_name.
+// `level` is compared in lower case; `status` must be a number.
+Result<void> add_filter(StoreQuery& query, std::string_view field, std::string_view value);
+
+// `text` as one FTS5 string literal: in double quotes, inner double quotes doubled.
+std::string fts5_string(std::string_view text);
+
+// Runs the query; calls `emit` with each matching record's JSON, newest first. Returns the count.
+Result<std::size_t> run_query(LogStore& store, const StoreQuery& query,
+                              const std::function<void(std::string_view)>& emit);
+
+} // namespace logship
