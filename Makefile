@@ -22,7 +22,7 @@ build: deps $(BUILD)/Makefile
 run: build
 	rm -rf "$${LOGSHIP_DATA_DIR:-/tmp/logship}"
 	LOGSHIP_EXAMPLES=$(CURDIR)/examples/containers ./$(BUILD)/logship run -c $(CONFIG) --exit-on-eof
-	@echo "Stored. Search: ./$(BUILD)/logship query namespace=default log_type=combined | ./$(BUILD)/logship query traceback"
+	@echo "Stored. Search with: ./$(BUILD)/logship query namespace=default log_type=combined   (or free text: ./$(BUILD)/logship query KeyError)"
 
 test: deps format-check test-release test-sanitize
 
