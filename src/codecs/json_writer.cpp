@@ -63,9 +63,7 @@ constexpr std::array<Escape, 256> make_escapes() {
 
 constexpr std::array<Escape, 256> k_escapes = make_escapes();
 
-} // namespace
-
-const char* find_json_special(const char* p, const char* end) {
+inline const char* scan_special(const char* p, const char* end) {
 #if defined(__SSE2__)
   const __m128i quote = _mm_set1_epi8('"');
   const __m128i backslash = _mm_set1_epi8('\\');
@@ -96,12 +94,18 @@ const char* find_json_special(const char* p, const char* end) {
   return p;
 }
 
+} // namespace
+
+const char* find_json_special(const char* p, const char* end) {
+  return scan_special(p, end);
+}
+
 void append_json_string(std::string& out, std::string_view s) {
   out.push_back('"');
   const char* p = s.data();
   const char* end = p + s.size();
   while (true) {
-    const char* hit = find_json_special(p, end);
+    const char* hit = scan_special(p, end);
     out.append(p, static_cast<std::size_t>(hit - p));
     if (hit == end) {
       break;
