@@ -78,4 +78,14 @@ std::optional<Value> remove_path(Batch& batch, Map& fields, std::string_view pat
   return std::nullopt;
 }
 
+void set_field(Map& fields, std::string_view key, Value v) {
+  for (Field& f : fields) {
+    if (f.key == key) {
+      f.value = v;
+      return;
+    }
+  }
+  fields.push_back(Field{key, v});
+}
+
 } // namespace logship

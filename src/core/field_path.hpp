@@ -26,6 +26,10 @@ Map* copy_map(Batch& batch, const Map& m, std::size_t extra = 1);
 // copied into the arena.
 void set_path(Batch& batch, Map& fields, std::string_view path, Value v);
 
+// Sets a top-level field: replaces its value in place or appends it. No copy: `key` and `v` must
+// live as long as the batch (a literal or arena bytes). The fast path for flat keys.
+void set_field(Map& fields, std::string_view key, Value v);
+
 // Removes the value at `path` and returns it; nullopt (and nothing changed) when absent.
 std::optional<Value> remove_path(Batch& batch, Map& fields, std::string_view path);
 

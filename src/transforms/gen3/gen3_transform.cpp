@@ -1,9 +1,9 @@
 #include "transforms/gen3/gen3_transform.hpp"
 
+#include "core/field_path.hpp"
 #include "transforms/gen3/access_time.hpp"
 #include "transforms/gen3/classify.hpp"
 #include "transforms/gen3/combined_parser.hpp"
-#include "transforms/gen3/event_fields.hpp"
 #include "transforms/gen3/json_merge.hpp"
 
 #include <algorithm>
@@ -79,7 +79,7 @@ private:
       return false;
     case LogType::json:
       if (const std::string_view err = m_json.merge(b, e, text); !err.empty()) {
-        set_parse_error(b, e, err);
+        set_path(b, e.fields, "logship.parse_error", Value::string(err));
         m_json_errors.add();
       }
       break;

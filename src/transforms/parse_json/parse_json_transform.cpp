@@ -76,16 +76,6 @@ bool to_value(Batch& b, simdjson::dom::element el, int depth, Value& out) {
   return false;
 }
 
-void set_top_level(Map& fields, std::string_view key, Value v) {
-  for (Field& f : fields) {
-    if (f.key == key) {
-      f.value = v;
-      return;
-    }
-  }
-  fields.push_back(Field{key, v});
-}
-
 class ParseJson final : public Transform {
 public:
   ParseJson(Options options, const BuildContext& ctx)
@@ -143,7 +133,7 @@ private:
       return nullptr;
     }
     for (const Field& f : parsed.as_map()) {
-      set_top_level(e.fields, f.key, f.value);
+      set_field(e.fields, f.key, f.value);
     }
     return nullptr;
   }

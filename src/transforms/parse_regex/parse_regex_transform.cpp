@@ -60,16 +60,6 @@ bool convert(std::string_view s, Type type, Value& out) {
   return false;
 }
 
-void set_top_level(Map& fields, std::string_view key, Value v) {
-  for (Field& f : fields) {
-    if (f.key == key) {
-      f.value = v;
-      return;
-    }
-  }
-  fields.push_back(Field{key, v});
-}
-
 class ParseRegex final : public Transform {
 public:
   ParseRegex(Options options, const BuildContext& ctx)
@@ -111,7 +101,7 @@ public:
         if (!convert(s, g.type, v)) {
           ++conversion_errors;
         }
-        set_top_level(e.fields, b.copy(g.name), v);
+        set_field(e.fields, b.copy(g.name), v);
       }
     }
     m_errors.add(errors);
