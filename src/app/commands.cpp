@@ -14,8 +14,6 @@ namespace logship {
 
 namespace {
 
-constexpr int k_exit_config = 78; // EX_CONFIG
-
 std::unique_ptr<Topology> build(const std::string& config_file, MetricsRegistry& metrics) {
   ConfigErrors errors;
   const PipelineConfig config = load_pipeline_config(config_file, process_env(), errors);
@@ -23,17 +21,22 @@ std::unique_ptr<Topology> build(const std::string& config_file, MetricsRegistry&
   std::unique_ptr<Topology> topology =
       Topology::build(config, builtin_components(), metrics, errors);
   if (!errors.empty()) {
-    for (const std::string& e : errors.all()) {
-      fmt::print(stderr, "{}: {}\n", config_file, e);
-    }
-    fmt::print(stderr, "{}: {} error{} found.\n", config_file, errors.all().size(),
-               errors.all().size() == 1 ? "" : "s");
+    report_config_errors(config_file, errors);
     return nullptr;
   }
   return topology;
 }
 
 } // namespace
+
+int report_config_errors(const std::string& config_file, const ConfigErrors& errors) {
+  for (const std::string& e : errors.all()) {
+    fmt::print(stderr, "{}: {}\n", config_file, e);
+  }
+  fmt::print(stderr, "{}: {} error{} found.\n", config_file, errors.all().size(),
+             errors.all().size() == 1 ? "" : "s");
+  return k_exit_config;
+}
 
 int validate_command(const std::string& config_file) {
   MetricsRegistry metrics;

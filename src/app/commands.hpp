@@ -1,8 +1,16 @@
 #pragma once
 
+#include "config/config_errors.hpp"
+
 #include <string>
 
 namespace logship {
+
+// The exit code of every command whose configuration has errors (EX_CONFIG).
+inline constexpr int k_exit_config = 78;
+// Prints every configuration error, each prefixed with the file, and how many there were;
+// returns k_exit_config.
+int report_config_errors(const std::string& config_file, const ConfigErrors& errors);
 
 // `logship run`: runs the pipeline until SIGTERM/SIGINT (or end of input with exit_on_eof).
 int run_command(const std::string& config_file, bool exit_on_eof);

@@ -4,6 +4,7 @@
 
 #include "app/builtin_components.hpp"
 #include "app/command.hpp"
+#include "app/commands.hpp"
 #include "app/line_record.hpp"
 #include "codecs/container_line.hpp"
 #include "codecs/json_writer.hpp"
@@ -49,10 +50,7 @@ int run_parse(const ParseOptions& o) {
     errors.add("--from", fmt::format("no component named \"{}\"", from));
   }
   if (!errors.empty()) {
-    for (const std::string& e : errors.all()) {
-      fmt::print(stderr, "{}: {}\n", o.config, e);
-    }
-    return 78;
+    return report_config_errors(o.config, errors);
   }
   const auto pod = parse_pod_log_path(o.path);
   ContainerLineDecoder decoder;

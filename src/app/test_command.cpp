@@ -14,6 +14,7 @@
 
 #include "app/builtin_components.hpp"
 #include "app/command.hpp"
+#include "app/commands.hpp"
 #include "app/line_record.hpp"
 #include "codecs/json_writer.hpp"
 #include "runtime/inline_pipeline.hpp"
@@ -142,10 +143,7 @@ int run_tests(const std::string& config_file) {
   ConfigErrors errors;
   const PipelineConfig config = load_pipeline_config(config_file, process_env(), errors);
   if (!errors.empty()) {
-    for (const std::string& e : errors.all()) {
-      fmt::print(stderr, "{}: {}\n", config_file, e);
-    }
-    return 78;
+    return report_config_errors(config_file, errors);
   }
   if (!config.tests.IsSequence() || config.tests.size() == 0) {
     fmt::print(stderr, "{}: no `tests:` list in the configuration\n", config_file);
