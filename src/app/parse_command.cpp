@@ -59,8 +59,10 @@ int run_parse(const ParseOptions& o) {
   InlinePipeline::Observer observer;
   observer.delivered = [&](const std::string&, const Event& e) {
     if (printed.insert(&e).second) {
+      std::string fields;
+      append_json_map(fields, e.fields);
       std::string json;
-      append_json_map(json, e.fields);
+      append_timestamped_json(json, e.time_ns, fields);
       std::cout << json << "\n";
     }
   };

@@ -2,6 +2,7 @@
 // records as JSON lines, newest first.
 
 #include "app/command.hpp"
+#include "codecs/json_writer.hpp"
 #include "codecs/rfc3339.hpp"
 #include "store/log_store.hpp"
 #include "store/store_query.hpp"
@@ -142,8 +143,8 @@ int query_command(const Options& o) {
     return 1;
   }
   std::string out;
-  auto count = run_query(store, *query, [&out](std::string_view record) {
-    out.append(record);
+  auto count = run_query(store, *query, [&out](std::int64_t time_ns, std::string_view record) {
+    append_timestamped_json(out, time_ns, record);
     out.push_back('\n');
     if (out.size() >= 64 * 1024) {
       std::fwrite(out.data(), 1, out.size(), stdout);

@@ -1,5 +1,7 @@
 #include "codecs/json_writer.hpp"
 
+#include "codecs/rfc3339.hpp"
+
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -169,6 +171,18 @@ void append_json_value(std::string& out, const Value& v) {
   case ValueKind::map:
     append_json_map(out, v.as_map());
     break;
+  }
+}
+
+void append_timestamped_json(std::string& out, std::int64_t time_ns, std::string_view object) {
+  out += "{\"timestamp\":\"";
+  out += format_rfc3339(time_ns);
+  out += '"';
+  if (object.size() > 2 && object.front() == '{') {
+    out += ',';
+    out.append(object.substr(1));
+  } else {
+    out += '}';
   }
 }
 

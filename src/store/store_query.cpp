@@ -88,8 +88,8 @@ std::string fts5_string(std::string_view text) {
 }
 
 Result<std::size_t> run_query(LogStore& store, const StoreQuery& query,
-                              const std::function<void(std::string_view)>& emit) {
-  std::string sql = "SELECT record FROM records WHERE 1";
+                              const std::function<void(std::int64_t, std::string_view)>& emit) {
+  std::string sql = "SELECT record, time_ns FROM records WHERE 1";
   if (query.since_ns) {
     sql += " AND time_ns >= ?";
   }
@@ -147,7 +147,8 @@ Result<std::size_t> run_query(LogStore& store, const StoreQuery& query,
   int rc = 0;
   while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
     const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
-    emit(std::string_view(text != nullptr ? text : "",
+    emit(sqlite3_column_int64(stmt, 1),
+         std::string_view(text != nullptr ? text : "",
                           static_cast<std::size_t>(sqlite3_column_bytes(stmt, 0))));
     ++count;
   }

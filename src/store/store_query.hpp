@@ -45,8 +45,9 @@ Result<void> add_filter(StoreQuery& query, std::string_view field, std::string_v
 // `text` as one FTS5 string literal: in double quotes, inner double quotes doubled.
 std::string fts5_string(std::string_view text);
 
-// Runs the query; calls `emit` with each matching record's JSON, newest first. Returns the count.
+// Runs the query; calls `emit` with each matching record's event time and JSON, newest first.
+// Returns the count.
 Result<std::size_t> run_query(LogStore& store, const StoreQuery& query,
-                              const std::function<void(std::string_view)>& emit);
+                              const std::function<void(std::int64_t, std::string_view)>& emit);
 
 } // namespace logship

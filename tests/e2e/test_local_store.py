@@ -65,7 +65,14 @@ class LocalStoreTest(support.E2ETestCase):
             return r.stderr.decode()
         lines = r.stdout.split(b"\n")
         self.assertEqual(lines.pop(), b"", "output ends with a newline")
-        return [support.parse_record(line, "query output") for line in lines]
+        records = [support.parse_record(line, "query output") for line in lines]
+        for rec in records:
+            # The event time comes first; with no transform it is the container runtime's time.
+            self.assertEqual(next(iter(rec)), "timestamp", rec)
+            timestamp = rec.pop("timestamp")
+            if "time" in rec:
+                self.assertEqual(timestamp, rec["time"], rec)
+        return records
 
     def write_three_pods(self):
         """Three pods, Docker and CRI, with times from 5 h ago to 10 min ago."""

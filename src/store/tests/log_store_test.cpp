@@ -20,7 +20,7 @@ std::vector<std::string> all_messages(LogStore& store, std::vector<std::string> 
   q.limit = 0;
   q.phrases = std::move(phrases);
   std::vector<std::string> out;
-  auto n = run_query(store, q, [&](std::string_view record) {
+  auto n = run_query(store, q, [&](std::int64_t, std::string_view record) {
     const auto start = record.find("\"message\":\"") + 11;
     out.emplace_back(record.substr(start, record.find('"', start) - start));
   });
@@ -110,11 +110,13 @@ TEST(LogStoreTest, AMessageThatIsNotAStringIsSearchedAsItsJson) {
   StoreQuery q;
   q.phrases = {"error disk full"};
   std::vector<std::string> records;
-  ASSERT_TRUE(run_query(store, q, [&](std::string_view r) { records.emplace_back(r); }));
+  ASSERT_TRUE(
+      run_query(store, q, [&](std::int64_t, std::string_view r) { records.emplace_back(r); }));
   EXPECT_EQ(records, std::vector<std::string>{R"({"message":{"error":"disk \"full\""}})"});
   q.phrases = {"other"};
   records.clear();
-  ASSERT_TRUE(run_query(store, q, [&](std::string_view r) { records.emplace_back(r); }));
+  ASSERT_TRUE(
+      run_query(store, q, [&](std::int64_t, std::string_view r) { records.emplace_back(r); }));
   EXPECT_TRUE(records.empty());
 }
 

@@ -62,7 +62,7 @@ protected:
   // The messages of the matching records, in the order they come.
   std::vector<std::string> messages(const StoreQuery& q) {
     std::vector<std::string> out;
-    auto n = run_query(m_store, q, [&](std::string_view record) {
+    auto n = run_query(m_store, q, [&](std::int64_t, std::string_view record) {
       const auto start = record.find("\"message\":\"") + 11;
       out.emplace_back(record.substr(start, record.find('"', start) - start));
     });
@@ -96,7 +96,8 @@ protected:
 
 TEST_F(StoreQueryTest, ReturnsTheRecordJsonNewestFirst) {
   std::vector<std::string> records;
-  auto n = run_query(m_store, StoreQuery{}, [&](std::string_view r) { records.emplace_back(r); });
+  auto n = run_query(m_store, StoreQuery{},
+                     [&](std::int64_t, std::string_view r) { records.emplace_back(r); });
   ASSERT_TRUE(n);
   EXPECT_EQ(records, (V{m_json[4], m_json[3], m_json[1], m_json[2], m_json[0]}));
 }

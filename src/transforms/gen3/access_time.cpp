@@ -1,62 +1,11 @@
 #include "transforms/gen3/access_time.hpp"
 
-#include <array>
-#include <chrono>
+#include "transforms/gen3/text_cursor.hpp"
 
 namespace logship {
 
-namespace {
-
-class Cursor {
-public:
-  explicit Cursor(std::string_view s) : m_s(s) {}
-  bool done() const { return m_pos == m_s.size(); }
-  bool literal(char c) {
-    if (m_pos < m_s.size() && m_s[m_pos] == c) {
-      ++m_pos;
-      return true;
-    }
-    return false;
-  }
-  // Reads between `min` and `max` digits.
-  bool number(int min, int max, int& out) {
-    out = 0;
-    int n = 0;
-    while (n < max && m_pos < m_s.size() && m_s[m_pos] >= '0' && m_s[m_pos] <= '9') {
-      out = out * 10 + (m_s[m_pos++] - '0');
-      ++n;
-    }
-    return n >= min;
-  }
-  // Month name, abbreviated or full, in any case: 1..12, 0 if none.
-  int month() {
-    static constexpr std::array<std::string_view, 12> k_months = {
-        "january", "february", "march",     "april",   "may",      "june",
-        "july",    "august",   "september", "october", "november", "december"};
-    for (std::size_t m = 0; m < k_months.size(); ++m) {
-      const std::string_view name = k_months[m];
-      std::size_t n = 0;
-      while (n < name.size() && m_pos + n < m_s.size() && lower(m_s[m_pos + n]) == name[n]) {
-        ++n;
-      }
-      if (n == name.size() || n == 3) {
-        m_pos += n;
-        return static_cast<int>(m) + 1;
-      }
-    }
-    return 0;
-  }
-
-private:
-  static char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-  std::string_view m_s;
-  std::size_t m_pos = 0;
-};
-
-} // namespace
-
 std::optional<std::int64_t> parse_access_log_time(std::string_view s) {
-  Cursor c(s);
+  TextCursor c(s);
   int day = 0;
   int year = 0;
   int hour = 0;
@@ -91,19 +40,14 @@ std::optional<std::int64_t> parse_access_log_time(std::string_view s) {
     }
     offset_minutes = (plus ? 1 : -1) * (hh * 60 + mm);
   }
-  if (!c.done() || hour > 23 || minute > 59 || second > 60) {
+  if (!c.done()) {
     return std::nullopt;
   }
-  using namespace std::chrono;
-  const year_month_day ymd{std::chrono::year{year},
-                           std::chrono::month{static_cast<unsigned>(month)},
-                           std::chrono::day{static_cast<unsigned>(day)}};
-  if (!ymd.ok()) {
+  const auto t = civil_time_ns(year, month, day, hour, minute, second);
+  if (!t) {
     return std::nullopt;
   }
-  const auto t =
-      sys_days{ymd} + hours{hour} + minutes{minute} + seconds{second} - minutes{offset_minutes};
-  return duration_cast<nanoseconds>(t.time_since_epoch()).count();
+  return *t - std::int64_t{offset_minutes} * 60'000'000'000;
 }
 
 } // namespace logship

@@ -5,6 +5,7 @@
 #include "transforms/gen3/classify.hpp"
 #include "transforms/gen3/combined_parser.hpp"
 #include "transforms/gen3/json_merge.hpp"
+#include "transforms/gen3/raw_shapes.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -30,13 +31,14 @@ std::optional<std::int64_t> parse_count(std::string_view s) {
 
 class Gen3Transform final : public Transform {
 public:
-  Gen3Transform(std::vector<std::string> drop_namespaces, const BuildContext& ctx)
-      : m_drop_namespaces(std::move(drop_namespaces)),
+  Gen3Transform(std::vector<std::string> drop_namespaces, bool split_raw, const BuildContext& ctx)
+      : m_drop_namespaces(std::move(drop_namespaces)), m_split_raw(split_raw),
         m_dropped_namespace(ctx.metrics.counter(ctx.id, "events_dropped_namespace")),
         m_dropped_blank(ctx.metrics.counter(ctx.id, "events_dropped_blank")),
         m_json_errors(ctx.metrics.counter(ctx.id, "json_parse_errors")),
         m_combined_unmatched(ctx.metrics.counter(ctx.id, "combined_parse_errors")),
-        m_time_errors(ctx.metrics.counter(ctx.id, "time_parse_errors")) {}
+        m_time_errors(ctx.metrics.counter(ctx.id, "time_parse_errors")),
+        m_raw_split(ctx.metrics.counter(ctx.id, "raw_lines_split")) {}
 
   void process(BatchPtr in, std::vector<BatchPtr>& out) override {
     // Fan-out shares batches between consumers: change only a batch of our own.
@@ -87,6 +89,9 @@ private:
       add_combined_fields(e, text);
       break;
     case LogType::raw:
+      if (m_split_raw && !text.empty()) {
+        add_raw_fields(e, text);
+      }
       break;
     }
     set_field(e.fields, "log_type", Value::string(log_type_name(type)));
@@ -133,7 +138,31 @@ private:
     }
   }
 
+  // The parts of a raw line of a known shape; the message keeps the text after the prefix.
+  void add_raw_fields(Event& e, std::string_view text) {
+    const RawParts parts = split_raw_line(text, e.time_ns);
+    if (parts.shape == RawParts::Shape::none) {
+      return;
+    }
+    e.time_ns = parts.time_ns;
+    set_field(e.fields, "message", Value::string(parts.message));
+    if (!parts.logger.empty()) {
+      set_field(e.fields, "logger", Value::string(parts.logger));
+    }
+    if (!parts.level.empty()) {
+      set_field(e.fields, "level", Value::string(parts.level));
+    }
+    if (parts.pid >= 0) {
+      set_field(e.fields, "pid", Value::integer(parts.pid));
+    }
+    if (!parts.source.empty()) {
+      set_field(e.fields, "source", Value::string(parts.source));
+    }
+    m_raw_split.add();
+  }
+
   std::vector<std::string> m_drop_namespaces;
+  bool m_split_raw;
   Classifier m_classifier;
   CombinedParser m_combined;
   JsonMerger m_json;
@@ -142,11 +171,13 @@ private:
   Counter& m_json_errors;
   Counter& m_combined_unmatched;
   Counter& m_time_errors;
+  Counter& m_raw_split;
 };
 
 std::unique_ptr<Transform> make(OptionReader& options, const BuildContext& ctx) {
   auto drop = options.get_string_list("drop_namespaces", {"kube-system", "logging"});
-  return std::make_unique<Gen3Transform>(std::move(drop), ctx);
+  const bool split_raw = options.get_bool("split_raw", true);
+  return std::make_unique<Gen3Transform>(std::move(drop), split_raw, ctx);
 }
 
 } // namespace
@@ -154,8 +185,9 @@ std::unique_ptr<Transform> make(OptionReader& options, const BuildContext& ctx) 
 const TransformDescriptor k_gen3_transform{
     "gen3",
     "gen3's container-log contract: drops kube-system/logging, classifies each message as "
-    "json, combined or raw (log_type; blank lines dropped) and extracts gen3log JSON keys and "
-    "nginx access-log fields with their types.",
+    "json, combined or raw (log_type; blank lines dropped) and extracts gen3log JSON keys, "
+    "nginx access-log fields with their types, and the time, level and source of cdislogging, "
+    "klog and Go log lines.",
     &make};
 
 } // namespace logship

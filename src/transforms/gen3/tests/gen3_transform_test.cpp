@@ -230,5 +230,54 @@ TEST(Gen3Transform, UnknownOptionsAreErrors) {
   EXPECT_NE(h.errors[0].find("drop_namespace"), std::string::npos);
 }
 
+TEST(Gen3Transform, RawLinesOfKnownShapesAreSplit) {
+  Harness h;
+  auto b = std::make_shared<Batch>();
+  add_container_event(*b, "[2023-09-27 15:04:05,123][     fence][   INFO] Incoming request");
+  add_container_event(*b, "I0927 15:04:05.123456    3145 kubelet.go:2145] \"SyncLoop\"");
+  add_container_event(*b, "2023/09/27 15:04:05 /src/logging.go:28: ERROR: denied");
+  add_container_event(*b, "Traceback (most recent call last):");
+  const auto out = h.run(b);
+  ASSERT_EQ(out.size(), 1U);
+  ASSERT_EQ(out[0]->size(), 4U);
+  const Event& cdis = out[0]->events()[0];
+  EXPECT_EQ(field(cdis, "log_type").as_string(), "raw");
+  EXPECT_EQ(field(cdis, "message").as_string(), "Incoming request");
+  EXPECT_EQ(field(cdis, "logger").as_string(), "fence");
+  EXPECT_EQ(field(cdis, "level").as_string(), "info");
+  EXPECT_EQ(cdis.time_ns, parse_rfc3339("2023-09-27T15:04:05.123Z"));
+  const Event& klog = out[0]->events()[1];
+  EXPECT_EQ(field(klog, "message").as_string(), "\"SyncLoop\"");
+  EXPECT_EQ(field(klog, "level").as_string(), "info");
+  EXPECT_EQ(field(klog, "pid").as_int(), 3145);
+  EXPECT_EQ(field(klog, "source").as_string(), "kubelet.go:2145");
+  EXPECT_EQ(klog.time_ns, parse_rfc3339("2023-09-27T15:04:05.123456Z")); // year of the runtime
+  const Event& go = out[0]->events()[2];
+  EXPECT_EQ(field(go, "message").as_string(), "denied");
+  EXPECT_EQ(field(go, "level").as_string(), "error");
+  EXPECT_EQ(field(go, "source").as_string(), "/src/logging.go:28");
+  EXPECT_EQ(go.time_ns, parse_rfc3339("2023-09-27T15:04:05Z"));
+  const Event& other = out[0]->events()[3];
+  EXPECT_EQ(field(other, "message").as_string(), "Traceback (most recent call last):");
+  EXPECT_FALSE(has(other, "level"));
+  EXPECT_EQ(other.time_ns, k_runtime_time);
+  EXPECT_EQ(h.counter("raw_lines_split"), 3U);
+}
+
+TEST(Gen3Transform, SplitRawOffKeepsRawLinesWhole) {
+  Harness h("{split_raw: false}");
+  ASSERT_TRUE(h.errors.empty());
+  auto b = std::make_shared<Batch>();
+  add_container_event(*b, "[2023-09-27 15:04:05,123][     fence][   INFO] Incoming request");
+  const auto out = h.run(b);
+  ASSERT_EQ(out.size(), 1U);
+  const Event& e = out[0]->events()[0];
+  EXPECT_EQ(field(e, "message").as_string(),
+            "[2023-09-27 15:04:05,123][     fence][   INFO] Incoming request");
+  EXPECT_FALSE(has(e, "level"));
+  EXPECT_EQ(e.time_ns, k_runtime_time);
+  EXPECT_EQ(h.counter("raw_lines_split"), 0U);
+}
+
 } // namespace
 } // namespace logship
