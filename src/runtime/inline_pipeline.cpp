@@ -128,8 +128,10 @@ void InlinePipeline::forward(Node& node, std::vector<BatchPtr>& out, const Obser
     if (b->empty()) {
       continue;
     }
-    for (Node* consumer : node.consumers) {
-      feed(*consumer, b, observer);
+    // The last consumer gets the batch to itself (no copy-on-write clone): what its transform
+    // keeps of the batch then shows whether it dropped or holds the events.
+    for (std::size_t i = 0; i < node.consumers.size(); ++i) {
+      feed(*node.consumers[i], i + 1 == node.consumers.size() ? std::move(b) : b, observer);
     }
   }
   out.clear();
