@@ -1,5 +1,7 @@
 #include "transforms/merge_multiline/merge_multiline_transform.hpp"
 
+#include "core/field_path.hpp"
+
 #include <chrono>
 #include <memory>
 #include <re2/re2.h>
@@ -91,7 +93,7 @@ public:
         if (!fits) {
           m_groups_cut.add();
         }
-        result.push_back(materialize(g, b));
+        result.push_back(materialize(g, b, fits ? "" : "cut at max_lines or max_bytes"));
         m_groups.erase(it);
       }
       if (RE2::PartialMatch(text, *m_options.start)) {
@@ -139,8 +141,9 @@ private:
     }
   }
 
-  // The merged event, built in `b`'s arena; `b` takes over the group's acknowledgements.
-  static Event materialize(Group& g, Batch& b) {
+  // The merged event, built in `b`'s arena; `b` takes over the group's acknowledgements. A group
+  // that may be incomplete says why in `logship.multiline`.
+  static Event materialize(Group& g, Batch& b, std::string_view incomplete) {
     const Event& first = g.holder->events().front();
     Event e(b.arena());
     e.time_ns = first.time_ns;
@@ -152,6 +155,9 @@ private:
       } else {
         e.fields.push_back(Field{b.copy(f.key), copy_value(b, f.value)});
       }
+    }
+    if (!incomplete.empty()) {
+      set_path(b, e.fields, "logship.multiline", Value::string(incomplete));
     }
     for (AckPtr& a : g.acks) {
       b.add_ack(std::move(a));
@@ -173,7 +179,8 @@ private:
       if (!all) {
         m_groups_timed_out.add();
       }
-      batch->events().push_back(materialize(it->second, *batch));
+      batch->events().push_back(materialize(
+          it->second, *batch, all ? "" : "flushed after timeout_ms without a new line"));
       it = m_groups.erase(it);
     }
     if (batch) {

@@ -47,6 +47,11 @@ protected:
     }
     return m;
   }
+  // `logship.multiline`, or "" when the record has none.
+  static std::string multiline_flag(const Event& e) {
+    const Value* v = find_path(e.fields, "logship.multiline");
+    return v != nullptr && v->kind() == ValueKind::string ? std::string(v->as_string()) : "";
+  }
   MetricsRegistry m_metrics;
   std::atomic<int> m_acked{0};
   std::atomic<int> m_failed{0};
@@ -95,6 +100,7 @@ TEST_F(MergeMultilineTest, GoPanicAcrossBatchesIsFlushedByTimeoutAndHoldsTheAck)
             (std::vector<std::string>{"panic: runtime error: nil pointer dereference\ngoroutine 1 "
                                       "[running]:\nmain.main()\n\t/go/src/app/main.go:10 +0x1d"}));
   EXPECT_EQ(m_metrics.value("m", "groups_flushed_by_timeout"), 1U);
+  EXPECT_EQ(multiline_flag(flushed[0]->events()[0]), "flushed after timeout_ms without a new line");
   flushed.clear();
   EXPECT_EQ(m_acked.load(), 2);
 }
@@ -112,6 +118,8 @@ TEST_F(MergeMultilineTest, SizeCapClosesTheGroupAndFinalFlushEmitsTheRest) {
             (std::vector<std::string>{"Traceback (most recent call last):\n  line 1", "  line 2",
                                       "Traceback (most recent call last):"}));
   EXPECT_EQ(m_metrics.value("m", "groups_cut_at_limit"), 1U);
+  EXPECT_EQ(multiline_flag(out[0]->events()[0]), "cut at max_lines or max_bytes");
+  EXPECT_EQ(multiline_flag(out.back()->events().back()), ""); // complete as far as it knows
 }
 
 TEST_F(MergeMultilineTest, HardStopFailsTheAcksOfHeldLines) {
