@@ -2,14 +2,16 @@
 # logship throughput benchmark: tail generated Kubernetes container logs to EOF, measure time/CPU/RSS.
 #
 #   bench/run.sh [--total-mb 1000] [--files 20] [--format docker|cri|mixed] [--runs 3]
-#                [--sink file|blackhole] [--bin build/logship]
+#                [--sink file|blackhole|local_store] [--pipeline plain|gen3] [--bin build/logship]
+#
+# --pipeline gen3 puts merge_multiline and gen3 (the gen3 agent's transforms) between source and sink.
 #
 # Input is generated once into bench/data/<format>-<files>-<mb>/ (see bench/README.md).
 set -euo pipefail
 export LC_ALL=C
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-MB=1000 FILES=20 FORMAT=docker RUNS=3 SINK=file BIN=build/logship
+MB=1000 FILES=20 FORMAT=docker RUNS=3 SINK=file PIPELINE=plain BIN=build/logship
 
 usage() { sed -n '2,6s/^# \{0,1\}//p' "$0"; exit "${1:-0}"; }
 while [ $# -gt 0 ]; do
@@ -19,12 +21,15 @@ while [ $# -gt 0 ]; do
     --format) FORMAT=$2; shift 2 ;;
     --runs) RUNS=$2; shift 2 ;;
     --sink) SINK=$2; shift 2 ;;
+    --pipeline) PIPELINE=$2; shift 2 ;;
     --bin) BIN=$2; shift 2 ;;
     -h|--help) usage 0 ;;
     *) echo "run.sh: unknown argument: $1" >&2; usage 2 >&2 ;;
   esac
 done
-case "$SINK" in file|blackhole) ;; *) echo "run.sh: --sink must be file or blackhole" >&2; exit 2 ;; esac
+case "$SINK" in file|blackhole|local_store) ;;
+  *) echo "run.sh: --sink must be file, blackhole or local_store" >&2; exit 2 ;; esac
+case "$PIPELINE" in plain|gen3) ;; *) echo "run.sh: --pipeline must be plain or gen3" >&2; exit 2 ;; esac
 case "$BIN" in /*) ;; *) BIN="$ROOT/$BIN" ;; esac
 
 if [ ! -x "$BIN" ]; then
@@ -44,7 +49,7 @@ read -r BYTES RECORDS < <(python3 -c 'import json,sys; m=json.load(open(sys.argv
 cat "$DATA"/*.log >/dev/null  # warm the page cache: every run reads from memory, not disk
 
 REV=$(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo unknown)
-echo "input: $DATA ($(awk -v b="$BYTES" 'BEGIN{printf "%.1f", b/1e6}') MB, $RECORDS records), sink=$SINK, runs=$RUNS, rev=$REV"
+echo "input: $DATA ($(awk -v b="$BYTES" 'BEGIN{printf "%.1f", b/1e6}') MB, $RECORDS records), pipeline=$PIPELINE, sink=$SINK, runs=$RUNS, rev=$REV"
 
 TMP=""
 trap 'if [ -n "$TMP" ]; then rm -rf "$TMP"; fi' EXIT
@@ -59,11 +64,19 @@ for run in $(seq 0 "$RUNS"); do
     echo "  k8s:"
     echo "    type: kubernetes_logs"
     echo "    include: [\"$DATA/*.log\"]"
+    SINK_INPUT=k8s
+    if [ "$PIPELINE" = gen3 ]; then
+      echo "transforms:"
+      echo "  multiline: {type: merge_multiline, inputs: [k8s]}"
+      echo "  gen3: {type: gen3, inputs: [multiline]}"
+      SINK_INPUT=gen3
+    fi
     echo "sinks:"
     echo "  out:"
     echo "    type: $SINK"
-    echo "    inputs: [k8s]"
+    echo "    inputs: [$SINK_INPUT]"
     [ "$SINK" = file ] && echo "    path: $TMP/out.jsonl"
+    [ "$SINK" = local_store ] && echo "    path: $TMP/store"
   } >"$TMP/config.yaml"
 
   sync  # the last run's output is on disk, not dirty in memory: every run starts alike
@@ -81,6 +94,9 @@ for run in $(seq 0 "$RUNS"); do
     continue
   fi
   OUT_LINES=-
+  if [ "$SINK" = local_store ]; then
+    OUT_LINES="store:$(du -sm "$TMP/store" | cut -f1)MB"
+  fi
   if [ "$SINK" = file ]; then
     OUT_LINES=$( [ -f "$TMP/out.jsonl" ] && wc -l <"$TMP/out.jsonl" || echo 0)
     rm -f "$TMP/out.jsonl"
@@ -108,6 +124,6 @@ MED=()
 for c in 2 3 4 5 6 7 8; do MED+=("$(median $c)"); done
 printf '| median | %.2f | %.2f | %.2f | %.1f | %.0f | %.1f | %.1f | |\n' "${MED[@]}"
 echo
-printf 'bench: %s %s files %.1f MB %s records sink=%s runs=%s rev=%s | median %.1f MB/s, %.0f records/s, %.1f MB/CPU-s, peak RSS %.1f MiB\n' \
-  "$FORMAT" "$FILES" "$(awk -v b="$BYTES" 'BEGIN{print b/1e6}')" "$RECORDS" "$SINK" "$RUNS" "$REV" \
+printf 'bench: %s %s files %.1f MB %s records pipeline=%s sink=%s runs=%s rev=%s | median %.1f MB/s, %.0f records/s, %.1f MB/CPU-s, peak RSS %.1f MiB\n' \
+  "$FORMAT" "$FILES" "$(awk -v b="$BYTES" 'BEGIN{print b/1e6}')" "$RECORDS" "$PIPELINE" "$SINK" "$RUNS" "$REV" \
   "${MED[3]}" "${MED[4]}" "${MED[5]}" "${MED[6]}"

@@ -5,17 +5,18 @@
 namespace logship {
 
 void append_json_lines(const Batch& batch, LineEncoding encoding, std::string& out) {
+  JsonWriter w(out);
   for (const Event& e : batch.events()) {
     if (encoding == LineEncoding::json) {
-      append_json_map(out, e.fields);
+      w.map(e.fields);
     } else if (const Value* m = find_field(e.fields, "message")) {
       if (m->kind() == ValueKind::string) {
-        out.append(m->as_string());
+        w.raw(m->as_string());
       } else {
-        append_json_value(out, *m);
+        w.value(*m);
       }
     }
-    out.push_back('\n');
+    w.raw('\n');
   }
 }
 

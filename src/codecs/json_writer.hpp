@@ -14,6 +14,43 @@ namespace logship {
 // character (SIMD where available), or `end`.
 const char* find_json_special(const char* p, const char* end);
 
+// Writes JSON into a std::string through a cursor: the string grows in large steps and is cut to
+// what was written when the writer goes away. One writer for many records (a batch) is fastest;
+// nothing else may touch the string while a writer is on it.
+class JsonWriter {
+public:
+  explicit JsonWriter(std::string& out) : m_out(out), m_pos(out.size()) {}
+  ~JsonWriter() { m_out.resize(m_pos); }
+  JsonWriter(const JsonWriter&) = delete;
+  JsonWriter& operator=(const JsonWriter&) = delete;
+
+  void string(std::string_view s);
+  void value(const Value& v);
+  void map(const Map& m);
+  void raw(std::string_view s) {
+    char* p = reserve(s.size());
+    s.copy(p, s.size());
+    m_pos += s.size();
+  }
+  void raw(char c) {
+    *reserve(1) = c;
+    ++m_pos;
+  }
+
+private:
+  // Room for `n` more bytes at the cursor.
+  char* reserve(std::size_t n) {
+    if (m_pos + n > m_out.size()) {
+      grow(n);
+    }
+    return m_out.data() + m_pos;
+  }
+  void grow(std::size_t n);
+
+  std::string& m_out;
+  std::size_t m_pos;
+};
+
 void append_json_string(std::string& out, std::string_view s);
 void append_json_value(std::string& out, const Value& v);
 void append_json_map(std::string& out, const Map& m);

@@ -1,7 +1,10 @@
 #include "codecs/json_writer.hpp"
 #include "core/batch.hpp"
 
+#include <array>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <vector>
 
 namespace logship {
 namespace {
@@ -41,6 +44,52 @@ TEST(JsonWriter, WritesNestedValuesInFieldOrder) {
   std::string out;
   append_json_map(out, e.fields);
   EXPECT_EQ(out, R"({"z":"last?","a":{"n":-3},"arr":[true,null,0.5]})");
+}
+
+// Every length up to 70 and every position of a special byte (the 16-byte, 8-byte and last-bytes
+// paths of the scan, strings at every offset of a page), against a byte-by-byte encoder.
+TEST(JsonWriter, EscapesAtEveryPositionAndLength) {
+  auto reference = [](std::string_view s) {
+    std::string out = "\"";
+    for (const char c : s) {
+      const auto u = static_cast<unsigned char>(c);
+      if (c == '"' || c == '\\') {
+        out += '\\';
+        out += c;
+      } else if (c == '\n') {
+        out += "\\n";
+      } else if (u < 0x20) {
+        out += fmt::format("\\u{:04x}", u);
+        if (c == '\t' || c == '\r' || c == '\b' || c == '\f') {
+          out.resize(out.size() - 6);
+          out += c == '\t' ? "\\t" : c == '\r' ? "\\r" : c == '\b' ? "\\b" : "\\f";
+        }
+      } else {
+        out += c;
+      }
+    }
+    return out + "\"";
+  };
+  alignas(4096) static std::array<char, 8192 + 128> page;
+  for (std::size_t len = 0; len <= 70; ++len) {
+    for (std::size_t at = 0; at <= len; ++at) {
+      for (const char special : {'"', '\\', '\n', '\x01', '\x1f'}) {
+        // Place the string so that it ends at each offset near a page boundary, and elsewhere.
+        for (const std::size_t start : {std::size_t{3}, 4096 - len, 4096 - len + 5}) {
+          std::fill(page.begin(), page.end(), 'a');
+          char* p = page.data() + start;
+          if (at < len) {
+            p[at] = special;
+          }
+          p[len] = '"'; // a special byte just past the end must not count
+          const std::string_view s(p, len);
+          std::string out;
+          append_json_string(out, s);
+          ASSERT_EQ(out, reference(s)) << "len " << len << " at " << at;
+        }
+      }
+    }
+  }
 }
 
 TEST(Batch, CloneIsDeep) {

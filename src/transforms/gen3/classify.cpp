@@ -1,35 +1,84 @@
 #include "transforms/gen3/classify.hpp"
 
-#include "transforms/gen3/ruby_regex.hpp"
-
-#include <re2/re2.h>
-
 namespace logship {
 
 namespace {
 
-// Which characters start a line (the text's first character and every one after a `\n`). The
-// json rule needs a line starting with `{`, the combined rule one starting with a digit or `-`;
-// checking that first is exact and spares most lines a regex search.
-struct LineStarts {
-  bool brace = false;
-  bool digit_or_dash = false;
-};
+// Ruby's \s.
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
 
-LineStarts line_starts(std::string_view text) {
-  LineStarts out;
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+// /\{\s*"gen3log":/ at `i`.
+bool json_at(std::string_view t, std::size_t i) {
+  if (t[i] != '{') {
+    return false;
+  }
+  ++i;
+  while (i < t.size() && is_space(t[i])) {
+    ++i;
+  }
+  return t.substr(i).starts_with("\"gen3log\":");
+}
+
+// Skips one or more of `pred`; false if there is none at `i`.
+template <class Pred> bool skip_some(std::string_view t, std::size_t& i, Pred pred) {
+  if (i >= t.size() || !pred(t[i])) {
+    return false;
+  }
+  while (i < t.size() && pred(t[i])) {
+    ++i;
+  }
+  return true;
+}
+
+// /(((\d+\.\d+\.\d+\.\d+)|-)\s+){2}\S+\s+\[\d\d?\// at `i`.
+bool combined_at(std::string_view t, std::size_t i) {
+  for (int token = 0; token < 2; ++token) {
+    if (i < t.size() && t[i] == '-') {
+      ++i;
+    } else {
+      for (int part = 0; part < 4; ++part) {
+        if ((part > 0 && (i >= t.size() || t[i++] != '.')) || !skip_some(t, i, is_digit)) {
+          return false;
+        }
+      }
+    }
+    if (!skip_some(t, i, is_space)) {
+      return false;
+    }
+  }
+  if (!skip_some(t, i, [](char c) { return !is_space(c); }) || !skip_some(t, i, is_space)) {
+    return false;
+  }
+  if (i + 2 >= t.size() || t[i] != '[' || !is_digit(t[i + 1])) {
+    return false;
+  }
+  i += 2;
+  if (is_digit(t[i])) {
+    ++i;
+  }
+  return i < t.size() && t[i] == '/';
+}
+
+// Calls `rule` at every line start (the text's start and after every `\n`) until it matches.
+template <class Rule> bool at_a_line_start(std::string_view t, Rule rule) {
   std::size_t pos = 0;
-  while (pos < text.size()) {
-    const char c = text[pos];
-    out.brace = out.brace || c == '{';
-    out.digit_or_dash = out.digit_or_dash || c == '-' || (c >= '0' && c <= '9');
-    const auto nl = text.find('\n', pos);
+  while (pos < t.size()) {
+    if (rule(t, pos)) {
+      return true;
+    }
+    const std::size_t nl = t.find('\n', pos);
     if (nl == std::string_view::npos) {
-      break;
+      return false;
     }
     pos = nl + 1;
   }
-  return out;
+  return false;
 }
 
 } // namespace
@@ -48,25 +97,17 @@ std::string_view log_type_name(LogType t) {
   return "";
 }
 
-// gen3.conf: /^\{\s*"gen3log":/, /^(((\d+\.\d+\.\d+\.\d+)|-)\s+){2}\S+\s+\[\d\d?\//, /\S/.
-Classifier::Classifier()
-    : m_json(compile_ruby_regex(R"(^\{\s*"gen3log":)")),
-      m_combined(compile_ruby_regex(R"(^(((\d+\.\d+\.\d+\.\d+)|-)\s+){2}\S+\s+\[\d\d?/)")),
-      m_non_space(compile_ruby_regex(R"(\S)")) {}
-
-Classifier::~Classifier() = default;
-
 LogType Classifier::classify(std::string_view text) const {
-  const re2::StringPiece piece(text.data(), text.size());
-  const LineStarts starts = line_starts(text);
-  if (starts.brace && RE2::PartialMatch(piece, *m_json)) {
+  if (at_a_line_start(text, json_at)) {
     return LogType::json;
   }
-  if (starts.digit_or_dash && RE2::PartialMatch(piece, *m_combined)) {
+  if (at_a_line_start(text, combined_at)) {
     return LogType::combined;
   }
-  if (RE2::PartialMatch(piece, *m_non_space)) {
-    return LogType::raw;
+  for (const char c : text) {
+    if (!is_space(c)) {
+      return LogType::raw;
+    }
   }
   return LogType::blank;
 }

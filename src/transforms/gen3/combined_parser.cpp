@@ -1,5 +1,6 @@
 #include "transforms/gen3/combined_parser.hpp"
 
+#include "transforms/gen3/combined_matcher.hpp"
 #include "transforms/gen3/ruby_regex.hpp"
 
 #include <re2/re2.h>
@@ -33,6 +34,16 @@ CombinedParser::CombinedParser() : m_re(compile_ruby_regex(k_nginx_regex)) {
 CombinedParser::~CombinedParser() = default;
 
 bool CombinedParser::parse(std::string_view text, CombinedLine& out) const {
+  if (text.find('\n') == std::string_view::npos) {
+    const HandMatch m = match_nginx_line(text, out);
+    if (m != HandMatch::gave_up) {
+      return m == HandMatch::match;
+    }
+  }
+  return parse_with_regex(text, out);
+}
+
+bool CombinedParser::parse_with_regex(std::string_view text, CombinedLine& out) const {
   const int n = m_re->NumberOfCapturingGroups() + 1;
   // Few groups: a fixed array avoids a heap allocation per line.
   std::array<re2::StringPiece, 16> pieces;

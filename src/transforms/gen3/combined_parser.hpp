@@ -1,6 +1,6 @@
 #pragma once
 // The nginx access-log regex of fluentd >= 1.10 (`format nginx`; quoted X-Forwarded-For
-// accepted), run with Ruby semantics (see ruby_regex.hpp). Captures are views into the text.
+// accepted), with Ruby semantics (see ruby_regex.hpp). Captures are views into the text.
 
 #include <array>
 #include <memory>
@@ -37,8 +37,11 @@ public:
   CombinedParser(const CombinedParser&) = delete;
   CombinedParser& operator=(const CombinedParser&) = delete;
 
-  // False when the regex does not match (the line keeps its text and gets no fields).
+  // False when the regex does not match (the line keeps its text and gets no fields). A line
+  // without '\n' is matched by hand (combined_matcher.hpp), with the regex's result.
   bool parse(std::string_view text, CombinedLine& out) const;
+  // The regex itself (RE2), always: the reference for tests, and the fallback.
+  bool parse_with_regex(std::string_view text, CombinedLine& out) const;
 
 private:
   std::unique_ptr<re2::RE2> m_re;

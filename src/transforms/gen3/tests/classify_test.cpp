@@ -2,6 +2,7 @@
 #include "transforms/gen3/ruby_regex.hpp"
 
 #include <gtest/gtest.h>
+#include <random>
 #include <re2/re2.h>
 
 namespace logship {
@@ -62,6 +63,50 @@ TEST(Gen3Classify, Names) {
   EXPECT_EQ(log_type_name(LogType::combined), "combined");
   EXPECT_EQ(log_type_name(LogType::raw), "raw");
   EXPECT_EQ(log_type_name(LogType::blank), "");
+}
+
+// The hand-written rules against their regexes (RE2 with Ruby's semantics), on random texts made
+// of the pieces the rules care about.
+TEST(Gen3Classify, MatchesTheRegexesOnRandomTexts) {
+  const auto json = compile_ruby_regex(k_gen3_rules.json);
+  const auto combined = compile_ruby_regex(k_gen3_rules.combined);
+  const auto non_space = compile_ruby_regex(k_gen3_rules.non_space);
+  auto reference = [&](std::string_view t) {
+    if (RE2::PartialMatch(t, *json)) {
+      return LogType::json;
+    }
+    if (RE2::PartialMatch(t, *combined)) {
+      return LogType::combined;
+    }
+    return RE2::PartialMatch(t, *non_space) ? LogType::raw : LogType::blank;
+  };
+  const std::vector<std::string> pieces = {
+      "{",        "\"gen3log\":", "\"gen3log\"", " ",   "\t",   "\v", "\n", "\r", "\f",
+      "1",        "27",           "123",         ".",   "-",    "[",  "/",  "]",  "x",
+      "\xc3\xa9", "1.2.3.4",      "- ",          "[2/", "[27/", "\"", ":"};
+  const std::vector<std::string> starters = {"{",       "{ ",         "{\"gen3log\":", "1.2.3.4 ",
+                                             "- - ",    "- 1.2.3.4 ", "1.2.3.4 - x ",  "- - - [",
+                                             "- - u [", "\n"};
+  const Classifier c;
+  std::mt19937 rng(7);
+  int matched[4] = {0, 0, 0, 0};
+  for (int n = 0; n < 200000; ++n) {
+    std::string t;
+    if (rng() % 10 < 7) { // starts the way a rule does, most of the time
+      t += starters[rng() % starters.size()];
+    }
+    const int count = static_cast<int>(rng() % 12);
+    for (int k = 0; k < count; ++k) {
+      t += pieces[rng() % pieces.size()];
+    }
+    const LogType want = reference(t);
+    ASSERT_EQ(c.classify(t), want) << '"' << t << '"';
+    ++matched[static_cast<int>(want)];
+  }
+  // Every outcome came up often enough to mean something.
+  for (const int m : matched) {
+    EXPECT_GT(m, 500);
+  }
 }
 
 } // namespace

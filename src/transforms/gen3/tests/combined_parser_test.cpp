@@ -1,9 +1,11 @@
 #include "codecs/rfc3339.hpp"
 #include "transforms/gen3/access_time.hpp"
+#include "transforms/gen3/combined_matcher.hpp"
 #include "transforms/gen3/combined_parser.hpp"
 
 #include <gtest/gtest.h>
 #include <map>
+#include <random>
 #include <string>
 
 namespace logship {
@@ -62,6 +64,58 @@ TEST(Gen3CombinedParser, QuotedForwardedForCommonLogFormatAndMisses) {
   // ^ is a line anchor: a later line can match.
   EXPECT_EQ(parse("first\n- - - [27/Sep/2023:15:04:05 +0000] \"GET / HTTP/1.1\" 200 2").at("size"),
             "2");
+}
+
+// The hand matcher against the regex (RE2), on random requests and tails built from the pieces
+// where the regex has choices to make: every capture must be the same, absent or present.
+TEST(Gen3CombinedParser, HandMatcherAgreesWithTheRegex) {
+  const CombinedParser parser;
+  const std::vector<std::string> pieces = {"GET", " ",   "  ", "/x", "\"",    "HTTP/1.1",
+                                           "200", "-",   "\t", "a",  "\" \"", "x\"y",
+                                           "\" ", " \"", "12", "\v"};
+  std::mt19937 rng(11);
+  int matched = 0;
+  int gave_up = 0;
+  for (int n = 0; n < 200000; ++n) {
+    std::string t =
+        rng() % 4 == 0 ? "- - - [1/x] " : "10.0.0.1 - u [27/Sep/2023:15:04:05 +0000] \"";
+    const int count = static_cast<int>(rng() % 14);
+    for (int k = 0; k < count; ++k) {
+      t += pieces[rng() % pieces.size()];
+    }
+    CombinedLine want;
+    CombinedLine got;
+    const bool want_match = parser.parse_with_regex(t, want);
+    const HandMatch m = match_nginx_line(t, got);
+    gave_up += m == HandMatch::gave_up;
+    if (m == HandMatch::gave_up) {
+      continue;
+    }
+    ASSERT_EQ(m == HandMatch::match, want_match) << '"' << t << '"';
+    if (!want_match) {
+      continue;
+    }
+    ++matched;
+    for (std::size_t i = 0; i < want.groups.size(); ++i) {
+      ASSERT_EQ(got.groups[i].data() == nullptr, want.groups[i].data() == nullptr)
+          << CombinedLine::k_names[i] << " in \"" << t << '"';
+      ASSERT_EQ(got.groups[i], want.groups[i]) << CombinedLine::k_names[i] << " in \"" << t << '"';
+    }
+  }
+  EXPECT_GT(matched, 5000); // of 200,000
+  EXPECT_EQ(gave_up, 0);
+}
+
+// A line built to make a backtracking matcher explode costs the hand matcher its budget, then the
+// regex answers (RE2: linear time).
+TEST(Gen3CombinedParser, HostileLineFallsBackToTheRegex) {
+  const CombinedParser parser;
+  // Every way to split 20,000 spaces between ` +` and the path is tried: quadratic.
+  const std::string t = "1.2.3.4 - - [1/x] \"GET" + std::string(20000, ' ') + "x";
+  CombinedLine line;
+  EXPECT_EQ(match_nginx_line(t, line), HandMatch::gave_up);
+  CombinedLine want;
+  EXPECT_EQ(parser.parse(t, line), parser.parse_with_regex(t, want));
 }
 
 TEST(Gen3AccessTime, ParsesTheNginxTimeFormat) {
