@@ -76,7 +76,8 @@ for run in $(seq 0 "$RUNS"); do
     echo "    type: $SINK"
     echo "    inputs: [$SINK_INPUT]"
     [ "$SINK" = file ] && echo "    path: $TMP/out.jsonl"
-    [ "$SINK" = local_store ] && echo "    path: $TMP/store"
+    # The generated lines carry 2023 times: age retention would delete them as they arrive.
+    [ "$SINK" = local_store ] && echo "    path: $TMP/store" && echo "    max_age_hours: 0"
   } >"$TMP/config.yaml"
 
   sync  # the last run's output is on disk, not dirty in memory: every run starts alike

@@ -74,7 +74,8 @@ private:
 
   sqlite3* m_db = nullptr;
   sqlite3_stmt* m_insert = nullptr;
-  sqlite3_stmt* m_insert_fts = nullptr;
+  sqlite3_stmt* m_insert_fts = nullptr;      // a string message, bound as it is
+  sqlite3_stmt* m_insert_fts_json = nullptr; // any other message, as the delete trigger reads it
   sqlite3_stmt* m_delete_old = nullptr;
   sqlite3_stmt* m_delete_oldest = nullptr;
   std::string m_file;

@@ -38,6 +38,18 @@ void insert_numbered(LogStore& store, int first, int n, std::size_t size = 0) {
   ASSERT_TRUE(store.insert(b));
 }
 
+// FTS5's integrity check: the full-text index holds exactly what the table's messages give.
+void expect_index_matches_table(LogStore& store) {
+  sqlite3_stmt* stmt = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(store.handle(),
+                               "INSERT INTO records_fts(records_fts, rank) VALUES "
+                               "('integrity-check', 1)",
+                               -1, &stmt, nullptr),
+            SQLITE_OK);
+  EXPECT_EQ(sqlite3_step(stmt), SQLITE_DONE) << sqlite3_errmsg(store.handle());
+  sqlite3_finalize(stmt);
+}
+
 TEST(LogStoreTest, ReadingAMissingStoreIsAnErrorAndCreatesNothing) {
   store_test::TempDir dir;
   LogStore store;
@@ -118,6 +130,17 @@ TEST(LogStoreTest, AMessageThatIsNotAStringIsSearchedAsItsJson) {
   ASSERT_TRUE(
       run_query(store, q, [&](std::int64_t, std::string_view r) { records.emplace_back(r); }));
   EXPECT_TRUE(records.empty());
+  // Strings, numbers, maps and no message at all: indexed as the delete trigger reads them back.
+  Batch more;
+  more.add_event().fields.push_back({"message", Value::string("plain text")});
+  more.add_event().fields.push_back({"message", Value::integer(42)});
+  more.add_event().fields.push_back({"message", Value::floating(0.5)});
+  ASSERT_TRUE(store.insert(more));
+  expect_index_matches_table(store);
+  auto n = store.delete_older_than(1);
+  ASSERT_TRUE(n);
+  EXPECT_EQ(*n, 5U);
+  expect_index_matches_table(store);
 }
 
 TEST(LogStoreTest, RetentionByAgeDeletesByEventTimeAndKeepsSearchInStep) {
@@ -147,15 +170,7 @@ TEST(LogStoreTest, RetentionByAgeDeletesByEventTimeAndKeepsSearchInStep) {
   EXPECT_EQ(*n, 950U);
   EXPECT_EQ(all_messages(store).back(), "msg-11950");
 
-  // The full-text index agrees with the table.
-  sqlite3_stmt* stmt = nullptr;
-  ASSERT_EQ(sqlite3_prepare_v2(store.handle(),
-                               "INSERT INTO records_fts(records_fts, rank) VALUES "
-                               "('integrity-check', 1)",
-                               -1, &stmt, nullptr),
-            SQLITE_OK);
-  EXPECT_EQ(sqlite3_step(stmt), SQLITE_DONE) << sqlite3_errmsg(store.handle());
-  sqlite3_finalize(stmt);
+  expect_index_matches_table(store);
 }
 
 TEST(LogStoreTest, RetentionBySizeDeletesTheOldestAndShrinksTheFile) {
