@@ -106,6 +106,23 @@ sinks:
         self.assertEqual({rec["kubernetes"]["namespace_name"] for rec in records}, {"default"})
         self.assertEqual(sorted(rec["log_type"] for rec in records),
                          ["combined"] * 3 + ["json"] * 4 + ["raw"] * 7)
+        # `make run`'s hint works: the records are in the store, searchable by field and text.
+        r = logship("query", "namespace=default", "log_type=combined", env=env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        found = [json.loads(line) for line in r.stdout.splitlines()]
+        self.assertEqual(len(found), 3, r.stdout)
+        for rec in found:
+            self.assertEqual((rec["kubernetes"]["namespace_name"], rec["log_type"]),
+                             ("default", "combined"))
+            self.assertIsInstance(rec["code"], int)
+        times = [rec["timestamp"] for rec in found]
+        self.assertEqual(times, sorted(times, reverse=True), "newest first")
+        r = logship("query", "KeyError", env=env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        (traceback,) = [json.loads(line) for line in r.stdout.splitlines()]
+        self.assertTrue(traceback["message"].startswith("Traceback (most recent call last):\n"))
+        self.assertIn("KeyError", traceback["message"])
+        self.assertEqual(traceback["kubernetes"]["container_name"], "fence")
         # A second run resumes from the checkpoints: nothing is printed twice.
         r = logship("run", "-c", cfg, "--exit-on-eof", env=env)
         self.assertEqual(r.returncode, 0, r.stderr)
