@@ -66,12 +66,22 @@ std::string_view JsonMerger::merge(Batch& batch, Event& event, std::string_view 
   if (doc.get_object().get(obj) != simdjson::SUCCESS) {
     return "JSON that is not an object";
   }
+  // A key is looked up among the event's own fields, and among the keys appended so far only when
+  // one of them may be the same (a JSON object may repeat a key: the last value wins, in place).
+  const std::size_t own = event.fields.size();
+  std::uint64_t appended = 0; // a bit per (length, first byte) of the keys appended
+  auto bit = [](std::string_view k) {
+    return std::uint64_t{1} << ((k.size() * 31 +
+                                 (k.empty() ? 0U : static_cast<unsigned char>(k[0]))) &
+                                63);
+  };
   for (const auto field : obj) {
     const Value v = to_value(batch, field.value);
     Field* existing = nullptr;
-    for (Field& f : event.fields) {
-      if (f.key == field.key) {
-        existing = &f;
+    const std::size_t searched = (appended & bit(field.key)) != 0 ? event.fields.size() : own;
+    for (std::size_t i = 0; i < searched; ++i) {
+      if (event.fields[i].key == field.key) {
+        existing = &event.fields[i];
         break;
       }
     }
@@ -79,6 +89,7 @@ std::string_view JsonMerger::merge(Batch& batch, Event& event, std::string_view 
       existing->value = v; // the log's value wins, in the key's place
     } else {
       event.fields.push_back({batch.copy(field.key), v});
+      appended |= bit(field.key);
     }
     if (field.key == "date_access" && v.kind() == ValueKind::string) {
       if (const auto t = parse_rfc3339(v.as_string())) {

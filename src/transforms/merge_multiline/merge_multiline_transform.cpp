@@ -29,6 +29,10 @@ const std::vector<std::string> k_default_group_by = {"file", "kubernetes.namespa
 struct Options {
   std::unique_ptr<RE2> start;
   std::unique_ptr<RE2> next;
+  // The first bytes a match of `start` can have (RE2::PossibleMatchRange), when known.
+  bool start_range = false;
+  unsigned char start_first_min = 0;
+  unsigned char start_first_max = 255;
   std::vector<std::string> group_by;
   std::chrono::milliseconds timeout{1000};
   std::size_t max_lines = 500;
@@ -76,6 +80,13 @@ public:
         continue;
       }
       const std::string_view text = msg->as_string();
+      // Most lines neither continue an open group nor start one: decide that before building
+      // the group key.
+      const bool starts = might_start(text) && RE2::PartialMatch(text, *m_options.start);
+      if (m_groups.empty() && !starts) {
+        result.push_back(std::move(e));
+        continue;
+      }
       group_key(e);
       if (auto it = m_groups.find(m_key); it != m_groups.end()) {
         Group& g = it->second;
@@ -96,7 +107,7 @@ public:
         result.push_back(materialize(g, b, fits ? "" : "cut at max_lines or max_bytes"));
         m_groups.erase(it);
       }
-      if (RE2::PartialMatch(text, *m_options.start)) {
+      if (starts) {
         Group& g = m_groups[m_key];
         g.holder = std::make_unique<Batch>(1);
         Event& first = g.holder->add_event();
@@ -123,6 +134,19 @@ public:
   }
 
 private:
+  // False when no match of the start pattern can begin with `text`'s first byte (from RE2's
+  // possible match range: every match s has min <= s <= max, so min[0] <= s[0] <= max[0]).
+  bool might_start(std::string_view text) const {
+    if (!m_options.start_range) {
+      return true;
+    }
+    if (text.empty()) {
+      return false; // the range is only kept when the pattern cannot match an empty string
+    }
+    const auto c = static_cast<unsigned char>(text[0]);
+    return c >= m_options.start_first_min && c <= m_options.start_first_max;
+  }
+
   void group_key(const Event& e) {
     m_key.clear();
     for (const std::string& path : m_options.group_by) {
@@ -211,6 +235,13 @@ std::unique_ptr<Transform> make(OptionReader& options, const BuildContext& ctx) 
   Options o;
   o.start = compile(options, "start_pattern", k_default_start);
   o.next = compile(options, "continue_pattern", k_default_continue);
+  std::string min;
+  std::string max;
+  if (o.start->PossibleMatchRange(&min, &max, 8) && !min.empty() && !max.empty()) {
+    o.start_range = true;
+    o.start_first_min = static_cast<unsigned char>(min[0]);
+    o.start_first_max = static_cast<unsigned char>(max[0]);
+  }
   o.group_by = options.get_string_list("group_by", k_default_group_by);
   o.timeout = std::chrono::milliseconds(options.get_int("timeout_ms", 1000, 1, 3'600'000));
   o.max_lines = static_cast<std::size_t>(options.get_int("max_lines", 500, 1, 1'000'000));

@@ -1,3 +1,4 @@
+#include "codecs/json_writer.hpp"
 #include "codecs/rfc3339.hpp"
 #include "transforms/gen3/tests/gen3_test_support.hpp"
 
@@ -58,6 +59,20 @@ TEST(Gen3Transform, JsonKeysMergedWithTheirTypes) {
   EXPECT_EQ(e.time_ns, parse_rfc3339("2023-09-27T15:04:05Z")); // from date_access
   EXPECT_FALSE(has(e, "logship"));
   EXPECT_EQ(h.counter("json_parse_errors"), 0U);
+}
+
+TEST(Gen3Transform, ARepeatedJsonKeyKeepsItsPlaceAndTheLastValue) {
+  Harness h;
+  auto b = std::make_shared<Batch>();
+  add_container_event(*b, R"({"gen3log": "nginx", "a": 1, "b": 2, "a": 3, "stream": "x", )"
+                          R"("stream": "y", "gen3log": "again"})");
+  const auto out = h.run(b);
+  ASSERT_EQ(out.size(), 1U);
+  std::string json;
+  append_json_map(json, out[0]->events().at(0).fields);
+  EXPECT_NE(json.find(R"("stream":"y",)"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("gen3log":"again","a":3,"b":2,"log_type":"json"})"), std::string::npos)
+      << json;
 }
 
 TEST(Gen3Transform, JsonWithoutValidDateAccessKeepsTheRuntimeTime) {
