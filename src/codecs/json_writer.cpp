@@ -134,8 +134,10 @@ void JsonWriter::string(std::string_view s) {
   while (true) {
     const char* hit = scan_special(p, end);
     const auto plain = static_cast<std::size_t>(hit - p);
-    std::memcpy(w, p, plain);
-    w += plain;
+    if (plain != 0) {  // an empty view may carry a null data()
+      std::memcpy(w, p, plain);
+      w += plain;
+    }
     if (hit == end) {
       break;
     }
