@@ -1,5 +1,7 @@
 #include "aws/profile_file.hpp"
 
+#include "util/ascii.hpp"
+
 #include <algorithm>
 #include <optional>
 
@@ -11,7 +13,7 @@ bool is_blank(char c) {
   return c == ' ' || c == '\t';
 }
 
-std::string_view trim(std::string_view s) {
+std::string_view trim_blanks(std::string_view s) {
   while (!s.empty() && is_blank(s.front())) {
     s.remove_prefix(1);
   }
@@ -28,30 +30,23 @@ bool valid_name(std::string_view name) {
   });
 }
 
-std::string lowercase(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; });
-  return out;
-}
-
 // "profile foo" -> "foo" when `header` is `prefix` followed by a space or tab.
 std::optional<std::string_view> after_prefix(std::string_view header, std::string_view prefix) {
   if (header.size() <= prefix.size() || header.substr(0, prefix.size()) != prefix ||
       !is_blank(header[prefix.size()])) {
     return std::nullopt;
   }
-  return trim(header.substr(prefix.size()));
+  return trim_blanks(header.substr(prefix.size()));
 }
 
 // A value up to its comment: '#' or ';' preceded by whitespace (or at the very start).
 std::string_view strip_value_comment(std::string_view raw) {
   for (std::size_t i = 0; i < raw.size(); ++i) {
     if ((raw[i] == '#' || raw[i] == ';') && (i == 0 || is_blank(raw[i - 1]))) {
-      return trim(raw.substr(0, i));
+      return trim_blanks(raw.substr(0, i));
     }
   }
-  return trim(raw);
+  return trim_blanks(raw);
 }
 
 class Parser {
@@ -86,14 +81,14 @@ public:
 
 private:
   Result<void> parse_line(std::string_view line) {
-    if (trim(line).empty() || line.front() == '#' || line.front() == ';') {
+    if (trim_blanks(line).empty() || line.front() == '#' || line.front() == ';') {
       return {};
     }
     if (line.front() == '[') {
       return parse_section(line);
     }
     if (is_blank(line.front())) {
-      return parse_continuation(trim(line));
+      return parse_continuation(trim_blanks(line));
     }
     return parse_property(line);
   }
@@ -103,14 +98,14 @@ private:
     if (close == std::string_view::npos) {
       return make_error("profile definition must end with ']'");
     }
-    const std::string_view rest = trim(line.substr(close + 1));
+    const std::string_view rest = trim_blanks(line.substr(close + 1));
     if (!rest.empty() && rest.front() != '#' && rest.front() != ';') {
       return make_error("profile definition must end with ']'");
     }
     m_in_section = true;
     m_value = nullptr;
     m_section = nullptr;
-    const std::string_view header = trim(line.substr(1, close - 1));
+    const std::string_view header = trim_blanks(line.substr(1, close - 1));
     if (m_kind == ProfileFileKind::credentials) {
       select(m_set.profiles, header);
       return {};
@@ -143,7 +138,7 @@ private:
     if (eq == std::string_view::npos) {
       return make_error("expected an '=' sign defining a property");
     }
-    const std::string_view name = trim(line.substr(0, eq));
+    const std::string_view name = trim_blanks(line.substr(0, eq));
     if (name.empty()) {
       return make_error("property did not have a name");
     }
@@ -154,7 +149,7 @@ private:
       m_value = &m_scratch;
       return {};
     }
-    m_value = &((*m_section)[lowercase(name)] = std::string(value));
+    m_value = &((*m_section)[ascii_lowercase(name)] = std::string(value));
     return {};
   }
 
@@ -170,7 +165,7 @@ private:
       if (eq == std::string_view::npos) {
         return make_error("expected an '=' sign defining a sub-property");
       }
-      if (trim(text.substr(0, eq)).empty()) {
+      if (trim_blanks(text.substr(0, eq)).empty()) {
         return make_error("sub-property did not have a name");
       }
     }

@@ -14,11 +14,11 @@ Result<Credentials> ProfileProvider::fetch() {
     return tl::unexpected(profile.error());
   }
   const std::string who = "profile '" + profile->name + "'";
-  if (profile->role_arn) {
-    return make_error(who + " sets role_arn: assuming a role (STS) is not supported yet");
-  }
   if (profile->web_identity_token_file) {
-    return make_error(who + " sets web_identity_token_file: web identity is not supported yet");
+    return make_error(who + " sets web_identity_token_file (the web identity provider uses it)");
+  }
+  if (profile->role_arn) {
+    return make_error(who + " sets role_arn (the profile role provider assumes it)");
   }
   const bool has_key = profile->aws_access_key_id && !profile->aws_access_key_id->empty();
   const bool has_secret =

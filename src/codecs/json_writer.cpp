@@ -134,7 +134,7 @@ void JsonWriter::string(std::string_view s) {
   while (true) {
     const char* hit = scan_special(p, end);
     const auto plain = static_cast<std::size_t>(hit - p);
-    if (plain != 0) {  // an empty view may carry a null data()
+    if (plain != 0) { // an empty view may carry a null data()
       std::memcpy(w, p, plain);
       w += plain;
     }

@@ -1,6 +1,7 @@
 #include "net/http_client.hpp"
 
 #include "net/curl_support.hpp"
+#include "util/ascii.hpp"
 
 #include <algorithm>
 #include <array>
@@ -60,15 +61,6 @@ bool iequals(std::string_view a, std::string_view b) {
          });
 }
 
-std::string_view trim(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) {
-    return {};
-  }
-  const auto last = s.find_last_not_of(" \t\r\n");
-  return s.substr(first, last - first + 1);
-}
-
 struct SlistDeleter {
   void operator()(curl_slist* list) const { curl_slist_free_all(list); }
 };
@@ -123,10 +115,10 @@ struct HttpClient::Impl {
       return n; // the blank line ending the header block, or an obsolete folded line
     }
     HttpHeader h;
-    h.name.assign(trim(raw.substr(0, colon)));
+    h.name.assign(trim_ascii_space(raw.substr(0, colon)));
     std::transform(h.name.begin(), h.name.end(), h.name.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    h.value.assign(trim(raw.substr(colon + 1)));
+    h.value.assign(trim_ascii_space(raw.substr(colon + 1)));
     if (self->expect_body && h.name == "content-length") {
       std::size_t length = 0;
       const auto* end = h.value.data() + h.value.size();

@@ -1,7 +1,6 @@
 #pragma once
 // Which AWS region and which endpoint URL a client talks to. Pure functions: the environment is
 // read through an injected EnvLookup (tests pass a map, production passes process_env()).
-// Belongs in src/aws/ once that module settles; kept here for now.
 //
 // Region, first found wins (an empty variable counts as unset):
 //   the configured option, AWS_REGION, AWS_DEFAULT_REGION, then each fallback in order (the hook
@@ -22,7 +21,7 @@
 #include <string>
 #include <string_view>
 
-namespace logship {
+namespace logship::aws {
 
 // One more place to look for the region, tried after the environment.
 struct RegionFallback {
@@ -41,6 +40,7 @@ struct AwsService {
 };
 
 inline constexpr AwsService k_cloudwatch_logs{"CloudWatch Logs", "logs"};
+inline constexpr AwsService k_sts{"STS", "sts"};
 
 // "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS" for "CloudWatch Logs".
 std::string endpoint_env_var(std::string_view service_id);
@@ -66,4 +66,4 @@ Result<Endpoint> parse_endpoint(std::string_view url);
 Result<Endpoint> resolve_endpoint(const AwsService& service, std::string_view configured,
                                   std::string_view region, const EnvLookup& env);
 
-} // namespace logship
+} // namespace logship::aws

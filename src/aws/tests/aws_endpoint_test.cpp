@@ -1,9 +1,9 @@
-#include "net/aws_endpoint.hpp"
+#include "aws/aws_endpoint.hpp"
 
 #include <gtest/gtest.h>
 #include <map>
 
-namespace logship {
+namespace logship::aws {
 namespace {
 
 EnvLookup fake_env(std::map<std::string, std::string> vars) {
@@ -158,4 +158,4 @@ TEST(AwsEndpointParse, RejectsWhatCannotBeAnEndpoint) {
 }
 
 } // namespace
-} // namespace logship
+} // namespace logship::aws

@@ -1,4 +1,6 @@
-#include "net/aws_endpoint.hpp"
+#include "aws/aws_endpoint.hpp"
+
+#include "util/ascii.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -6,20 +8,11 @@
 #include <fmt/format.h>
 #include <optional>
 
-namespace logship {
+namespace logship::aws {
 namespace {
 
-char lower(char c) {
-  return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-}
 char upper(char c) {
   return static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-}
-
-std::string to_lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), lower);
-  return out;
 }
 
 // An environment variable, with empty meaning unset.
@@ -124,7 +117,7 @@ Result<Endpoint> parse_endpoint(std::string_view url) {
     return make_error("Invalid endpoint URL: user info (credentials) is not allowed in it.");
   }
   Endpoint ep;
-  ep.scheme = to_lower(url.substr(0, scheme_end));
+  ep.scheme = ascii_lowercase(url.substr(0, scheme_end));
   if (ep.scheme != "http" && ep.scheme != "https") {
     return fail("the scheme must be http or https");
   }
@@ -147,7 +140,7 @@ Result<Endpoint> parse_endpoint(std::string_view url) {
   if (!valid_host(host)) {
     return fail("missing or invalid host");
   }
-  ep.host = to_lower(host);
+  ep.host = ascii_lowercase(host);
   ep.port = ep.scheme == "https" ? 443 : 80;
   if (has_port) {
     unsigned value = 0;
@@ -167,7 +160,7 @@ Result<Endpoint> resolve_endpoint(const AwsService& service, std::string_view co
     return endpoint_from(configured, "the endpoint option");
   }
   const auto ignore = env_value(env, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
-  if (!ignore || to_lower(*ignore) != "true") {
+  if (!ignore || ascii_lowercase(*ignore) != "true") {
     for (const std::string& name :
          {endpoint_env_var(service.service_id), std::string("AWS_ENDPOINT_URL")}) {
       if (auto v = env_value(env, name)) {
@@ -184,4 +177,4 @@ Result<Endpoint> resolve_endpoint(const AwsService& service, std::string_view co
                        "the default for the region");
 }
 
-} // namespace logship
+} // namespace logship::aws

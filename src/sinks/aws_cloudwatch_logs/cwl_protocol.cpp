@@ -1,0 +1,92 @@
+#include "sinks/aws_cloudwatch_logs/cwl_protocol.hpp"
+
+#include "codecs/json_writer.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+namespace logship {
+
+std::string_view cwl_target(CwlOperation op) {
+  switch (op) {
+  case CwlOperation::put_log_events:
+    return "Logs_20140328.PutLogEvents";
+  case CwlOperation::create_log_group:
+    return "Logs_20140328.CreateLogGroup";
+  case CwlOperation::create_log_stream:
+    return "Logs_20140328.CreateLogStream";
+  case CwlOperation::put_retention_policy:
+    return "Logs_20140328.PutRetentionPolicy";
+  }
+  return {};
+}
+
+namespace {
+
+void write_integer(JsonWriter& w, std::int64_t v) {
+  std::array<char, 24> buf{};
+  const auto* end = fmt::format_to(buf.data(), "{}", v);
+  w.raw(std::string_view(buf.data(), static_cast<std::size_t>(end - buf.data())));
+}
+
+void write_group(JsonWriter& w, std::string_view group) {
+  w.raw("{\"logGroupName\":");
+  w.string(group);
+}
+
+} // namespace
+
+void build_put_log_events_body(std::string& out, std::string_view group, std::string_view stream,
+                               std::span<const CwlEvent> events) {
+  out.clear();
+  JsonWriter w(out);
+  write_group(w, group);
+  w.raw(",\"logStreamName\":");
+  w.string(stream);
+  w.raw(",\"logEvents\":[");
+  bool first = true;
+  for (const CwlEvent& e : events) {
+    w.raw(first ? "{\"timestamp\":" : ",{\"timestamp\":");
+    first = false;
+    write_integer(w, e.timestamp_ms);
+    w.raw(",\"message\":");
+    w.string(e.message.empty() ? k_cwl_empty_message : e.message);
+    w.raw('}');
+  }
+  w.raw("]}");
+}
+
+void build_create_log_group_body(std::string& out, std::string_view group) {
+  out.clear();
+  JsonWriter w(out);
+  write_group(w, group);
+  w.raw('}');
+}
+
+void build_create_log_stream_body(std::string& out, std::string_view group,
+                                  std::string_view stream) {
+  out.clear();
+  JsonWriter w(out);
+  write_group(w, group);
+  w.raw(",\"logStreamName\":");
+  w.string(stream);
+  w.raw('}');
+}
+
+void build_put_retention_policy_body(std::string& out, std::string_view group, int days) {
+  out.clear();
+  JsonWriter w(out);
+  write_group(w, group);
+  w.raw(",\"retentionInDays\":");
+  write_integer(w, days);
+  w.raw('}');
+}
+
+bool is_valid_cwl_retention_days(int days) {
+  static constexpr std::array<int, 22> k_allowed = {1,    3,    5,    7,    14,   30,  60,  90,
+                                                    120,  150,  180,  365,  400,  545, 731, 1096,
+                                                    1827, 2192, 2557, 2922, 3288, 3653};
+  return std::binary_search(k_allowed.begin(), k_allowed.end(), days);
+}
+
+} // namespace logship
