@@ -1,5 +1,6 @@
 #include "app/builtin_components.hpp"
 
+#include "sinks/aws_cloudwatch_logs/cwl_sink.hpp"
 #include "sinks/blackhole/blackhole_sink.hpp"
 #include "sinks/file/file_sink.hpp"
 #include "sinks/local_store/local_store_sink.hpp"
@@ -28,10 +29,7 @@ const TransformDescriptor k_transforms[] = {
 };
 
 const SinkDescriptor k_sinks[] = {
-    k_stdout_sink,
-    k_file_sink,
-    k_blackhole_sink,
-    k_local_store_sink,
+    k_stdout_sink, k_file_sink, k_blackhole_sink, k_local_store_sink, k_aws_cloudwatch_logs_sink,
 };
 
 } // namespace

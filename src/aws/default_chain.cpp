@@ -6,6 +6,7 @@
 #include "aws/profile_role_provider.hpp"
 #include "aws/web_identity_provider.hpp"
 
+#include <mutex>
 #include <utility>
 
 namespace logship::aws {
@@ -26,6 +27,16 @@ std::unique_ptr<CredentialsChain> make_full_default_chain(const DefaultChainOpti
 std::shared_ptr<CachingProvider> make_default_credentials(DefaultChainOptions options) {
   return std::make_shared<CachingProvider>(make_full_default_chain(options), options.caching,
                                            std::move(options.clock));
+}
+
+std::shared_ptr<CachingProvider> process_default_credentials() {
+  static std::mutex mutex;
+  static std::shared_ptr<CachingProvider> shared;
+  std::lock_guard lock(mutex);
+  if (!shared) {
+    shared = make_default_credentials();
+  }
+  return shared;
 }
 
 } // namespace logship::aws

@@ -36,4 +36,9 @@ std::unique_ptr<CredentialsChain> make_full_default_chain(const DefaultChainOpti
 // The chain behind a CachingProvider: what a sink holds (share it: one per process is enough).
 std::shared_ptr<CachingProvider> make_default_credentials(DefaultChainOptions options = {});
 
+// One default chain for the whole process (made on first use, from the process environment):
+// every sink without its own credential settings shares it, so the chain runs once, not once per
+// sink.
+std::shared_ptr<CachingProvider> process_default_credentials();
+
 } // namespace logship::aws

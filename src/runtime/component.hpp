@@ -4,7 +4,9 @@
 //    has read everything); it hands batches to ctx.emit(), which blocks while downstream is full.
 //  - A Transform is CPU only: no I/O, no waiting. It turns one batch into zero or more batches.
 //  - A Sink writes batches. A batch counts as delivered when write() returns success; the runtime
-//    retries failures with backoff and only gives up (failing the batch's acks) on a hard stop.
+//    retries failures with backoff and only gives up (failing the batch's acks, so its sources do
+//    not checkpoint past it) on a hard stop or when the error is marked permanent. cancel() comes
+//    from another thread on a hard stop: a write() that is waiting should return soon.
 
 #include "config/option_reader.hpp"
 #include "core/batch.hpp"
@@ -56,6 +58,7 @@ public:
   virtual ~Sink() = default;
   virtual Result<void> write(const Batch& batch) = 0;
   virtual Result<void> flush() { return {}; }
+  virtual void cancel() {}
 };
 
 struct BuildContext {

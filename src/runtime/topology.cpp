@@ -26,6 +26,7 @@ struct Topology::Node {
   Counter* events_in = nullptr;
   Counter* events_out = nullptr;
   Counter* errors = nullptr;
+  Counter* batches_given_up = nullptr;
 };
 
 namespace {
@@ -125,6 +126,7 @@ std::unique_ptr<Topology> Topology::build(const PipelineConfig& config,
     node->events_out = &metrics.counter(c.id, "events_out");
     if (c.kind == ComponentKind::sink) {
       node->errors = &metrics.counter(c.id, "write_errors");
+      node->batches_given_up = &metrics.counter(c.id, "batches_given_up");
     }
     by_id[c.id] = node.get();
     t->m_nodes.push_back(std::move(node));
@@ -185,6 +187,9 @@ void Topology::abort() {
   for (auto& n : m_nodes) {
     if (n->input) {
       n->input->abort();
+    }
+    if (n->sink) {
+      n->sink->cancel();
     }
   }
   m_cv.notify_all();
@@ -286,6 +291,14 @@ void Topology::run_sink(Node& node) {
       }
       node.errors->add();
       if (m_aborted) {
+        batch->fail_acks();
+        break;
+      }
+      if (r.error().permanent) {
+        spdlog::error("Sink {} gave up on a batch of {} events: {} Its records stay "
+                      "unacknowledged: their source does not checkpoint past them.",
+                      node.config.id, batch->size(), r.error().message);
+        node.batches_given_up->add();
         batch->fail_acks();
         break;
       }

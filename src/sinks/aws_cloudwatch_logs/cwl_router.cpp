@@ -1,0 +1,165 @@
+#include "sinks/aws_cloudwatch_logs/cwl_router.hpp"
+
+#include "codecs/json_writer.hpp"
+#include "sinks/aws_cloudwatch_logs/cwl_event_split.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace logship {
+
+namespace {
+
+constexpr unsigned k_template_errors_logged = 5;
+
+std::int64_t floor_ms(std::int64_t ns) {
+  std::int64_t ms = ns / 1'000'000;
+  if (ns % 1'000'000 < 0) {
+    --ms;
+  }
+  return ms;
+}
+
+} // namespace
+
+CwlRouter::CwlRouter(CwlRouterSettings settings, CwlCounters& counters)
+    : m_settings(std::move(settings)), m_counters(counters) {}
+
+void CwlRouter::note_template_error(std::string_view which, const Error& error) {
+  if (m_errors_logged >= k_template_errors_logged) {
+    return;
+  }
+  ++m_errors_logged;
+  spdlog::warn("aws_cloudwatch_logs: the {} template could not be rendered for an event ({}); "
+               "{}{}",
+               which, error.message,
+               which == "stream"
+                   ? "it goes to the fallback stream " + m_settings.fallback_stream +
+                         " (counted in events_unrouted)"
+                   : (m_settings.fallback_group
+                          ? "it goes to the fallback group " + *m_settings.fallback_group +
+                                " (counted in events_unrouted)"
+                          : std::string("it is dropped (counted in events_dropped_unroutable)")),
+               m_errors_logged == k_template_errors_logged ? "; not logged again" : "");
+}
+
+bool CwlRouter::render_key(const Event& e) {
+  m_key.clear();
+  if (auto r = m_settings.group.render(e, m_key); !r) {
+    note_template_error("group", r.error());
+    if (!m_settings.fallback_group) {
+      m_counters.events_dropped_unroutable.add();
+      return false;
+    }
+    m_counters.events_unrouted.add();
+    m_key = *m_settings.fallback_group;
+  }
+  m_key.push_back('\0');
+  if (auto r = m_settings.stream.render(e, m_key); !r) {
+    note_template_error("stream", r.error());
+    m_counters.events_unrouted.add();
+    m_key.append(m_settings.fallback_stream);
+  }
+  return true;
+}
+
+std::size_t CwlRouter::slot_for(std::vector<CwlStreamWork>& works, std::size_t& used) {
+  if (used > 0 && m_key == m_last_key) {
+    return m_last_slot;
+  }
+  auto [it, added] = m_index.try_emplace(m_key, used);
+  if (added) {
+    if (works.size() <= used) {
+      works.emplace_back();
+    }
+    CwlStreamWork& w = works[used];
+    const std::size_t zero = m_key.find('\0');
+    w.group.assign(m_key, 0, zero);
+    w.stream.assign(m_key, zero + 1);
+    w.text.clear();
+    w.starts.clear();
+    w.times.clear();
+    w.events.clear();
+    w.ranges.clear();
+    ++used;
+  }
+  m_last_key = m_key;
+  m_last_slot = it->second;
+  return it->second;
+}
+
+void CwlRouter::encode(const Event& e, std::int64_t timestamp_ms,
+                       std::optional<std::int64_t> original_ns, CwlStreamWork& work) {
+  const std::size_t start = work.text.size();
+  if (m_settings.encoding == CwlEncoding::json) {
+    append_cwl_record_json(work.text, e.fields, original_ns);
+  } else if (const Value* m = find_field(e.fields, "message"); m != nullptr) {
+    if (m->kind() == ValueKind::string) {
+      work.text.append(m->as_string());
+    } else {
+      append_json_value(work.text, *m);
+    }
+  }
+  if (work.text.size() - start <= m_settings.max_event_bytes) {
+    work.starts.push_back(start);
+    work.times.push_back(timestamp_ms);
+    return;
+  }
+  const std::string whole = work.text.substr(start);
+  work.text.resize(start);
+  m_parts.clear();
+  auto n = split_cwl_message(whole, timestamp_ms, m_settings.max_event_bytes, m_parts);
+  // The limit is checked at configuration time (>= 64 bytes), so splitting cannot fail.
+  m_counters.events_split.add();
+  m_counters.parts_sent.add(n ? *n : 0);
+  for (const std::string& part : m_parts) {
+    work.starts.push_back(work.text.size());
+    work.times.push_back(timestamp_ms);
+    work.text.append(part);
+  }
+}
+
+std::size_t CwlRouter::route(const Batch& batch, const CwlTimeWindow& window,
+                             std::vector<CwlStreamWork>& works) {
+  std::size_t used = 0;
+  m_index.clear();
+  m_last_key.clear();
+  for (const Event& e : batch.events()) {
+    if (!render_key(e)) {
+      continue;
+    }
+    CwlStreamWork& work = works[slot_for(works, used)];
+    std::int64_t ms = floor_ms(e.time_ns);
+    std::optional<std::int64_t> original;
+    switch (classify_cwl_timestamp(ms, window)) {
+    case CwlTimeClass::ok:
+      break;
+    case CwlTimeClass::too_old:
+      m_counters.events_clamped_too_old.add();
+      original = e.time_ns;
+      ms = clamp_cwl_timestamp(ms, window);
+      break;
+    case CwlTimeClass::too_new:
+      m_counters.events_clamped_too_new.add();
+      original = e.time_ns;
+      ms = clamp_cwl_timestamp(ms, window);
+      break;
+    }
+    encode(e, ms, original, work);
+  }
+  for (std::size_t i = 0; i < used; ++i) {
+    CwlStreamWork& w = works[i];
+    const std::size_t n = w.starts.size();
+    w.events.resize(n);
+    for (std::size_t k = 0; k < n; ++k) {
+      const std::size_t end = k + 1 < n ? w.starts[k + 1] : w.text.size();
+      w.events[k] = CwlEvent{w.times[k],
+                             std::string_view(w.text.data() + w.starts[k], end - w.starts[k]),
+                             static_cast<std::uint32_t>(k)};
+    }
+    // Every message fits (split above), so planning cannot fail.
+    (void)plan_cwl_batches(w.events, m_settings.limits, w.ranges);
+  }
+  return used;
+}
+
+} // namespace logship
