@@ -23,8 +23,8 @@ std::string describe(const CwlError& e) {
 
 } // namespace
 
-CwlDelivery::CwlDelivery(CwlClient client, const CwlDeliveryPolicy& policy,
-                         CwlCounters& counters, CancelSignal& cancel, std::uint64_t seed)
+CwlDelivery::CwlDelivery(CwlClient client, const CwlDeliveryPolicy& policy, CwlCounters& counters,
+                         CancelSignal& cancel, std::uint64_t seed)
     : m_client(std::move(client)), m_policy(policy), m_counters(counters), m_cancel(cancel),
       m_random(seed) {}
 
@@ -55,7 +55,7 @@ tl::expected<CwlDelivery::Outcome, Error> CwlDelivery::send_range(CwlStreamWork&
   build_put_log_events_body(m_body, work.group, work.stream, events);
   unsigned attempt = 0;
   unsigned auth_failures = 0;
-  bool created = false;
+  bool just_created = false;
   while (true) {
     if (m_cancel.cancelled()) {
       return tl::unexpected(Error{"cancelled by a hard stop"});
@@ -76,15 +76,16 @@ tl::expected<CwlDelivery::Outcome, Error> CwlDelivery::send_range(CwlStreamWork&
       m_counters.events_sent.add(range.size());
       return Outcome::sent;
     case CwlErrorClass::resource_not_found:
-      if (!created) {
-        created = true;
+      if (!just_created) {
         if (auto c = create_stream(work); !c) {
           e = std::move(c.error());
           break; // handled below like any failed call
         }
+        just_created = true;
         continue;
       }
-      break; // created, yet not found: eventual consistency, back off and retry
+      just_created = false; // created, yet not found (eventual consistency): back off, create again
+      break;
     case CwlErrorClass::auth:
       m_counters.auth_errors.add();
       if (++auth_failures < m_policy.max_auth_attempts) {
@@ -194,7 +195,7 @@ tl::expected<void, CwlError> CwlDelivery::create_group(const CwlStreamWork& work
 }
 
 std::size_t CwlDelivery::note_rejections(const CwlStreamWork& work, const CwlBatchRange& range,
-                                  std::string_view body) {
+                                         std::string_view body) {
   Result<CwlRejectedEvents> rejected = parse_put_log_events_response(body);
   if (!rejected) {
     spdlog::warn("CloudWatch Logs accepted a call to {} / {} with an answer that is not JSON "

@@ -152,9 +152,9 @@ std::size_t CwlRouter::route(const Batch& batch, const CwlTimeWindow& window,
     w.events.resize(n);
     for (std::size_t k = 0; k < n; ++k) {
       const std::size_t end = k + 1 < n ? w.starts[k + 1] : w.text.size();
-      w.events[k] = CwlEvent{w.times[k],
-                             std::string_view(w.text.data() + w.starts[k], end - w.starts[k]),
-                             static_cast<std::uint32_t>(k)};
+      w.events[k] =
+          CwlEvent{w.times[k], std::string_view(w.text.data() + w.starts[k], end - w.starts[k]),
+                   static_cast<std::uint32_t>(k)};
     }
     // Every message fits (split above), so planning cannot fail.
     (void)plan_cwl_batches(w.events, m_settings.limits, w.ranges);

@@ -82,9 +82,9 @@ private:
       if (!sts) {
         return make_error("aws_cloudwatch_logs: " + sts.error().message);
       }
-      credentials = std::make_shared<aws::CachingProvider>(
-          std::make_unique<aws::AssumeRoleProvider>(credentials, *m_settings.role,
-                                                    std::move(*sts)));
+      credentials =
+          std::make_shared<aws::CachingProvider>(std::make_unique<aws::AssumeRoleProvider>(
+              credentials, *m_settings.role, std::move(*sts)));
     }
     auto connection =
         std::make_shared<const CwlConnection>(*endpoint, *region, std::move(credentials));
@@ -147,10 +147,10 @@ std::unique_ptr<Sink> make(OptionReader& options, const BuildContext& ctx) {
     }
   }
   s.concurrency = static_cast<std::size_t>(options.get_int("concurrency", 4, 1, 64));
-  s.http.connect_timeout = std::chrono::milliseconds(
-      options.get_int("connect_timeout_ms", 5'000, 100, 600'000));
-  s.http.request_timeout = std::chrono::milliseconds(
-      options.get_int("request_timeout_ms", 30'000, 100, 600'000));
+  s.http.connect_timeout =
+      std::chrono::milliseconds(options.get_int("connect_timeout_ms", 5'000, 100, 600'000));
+  s.http.request_timeout =
+      std::chrono::milliseconds(options.get_int("request_timeout_ms", 30'000, 100, 600'000));
   s.http.ca_file = options.get_string("tls_ca_file", "");
   if (auto role_arn = options.get_optional_string("role_arn")) {
     aws::AssumeRoleSettings role;
@@ -174,18 +174,17 @@ std::unique_ptr<Sink> make(OptionReader& options, const BuildContext& ctx) {
     }
     s.delivery.retention_in_days = days;
   }
-  s.delivery.backoff.base = std::chrono::milliseconds(
-      options.get_int("retry_initial_backoff_ms", 200, 1, 60'000));
-  s.delivery.backoff.cap = std::chrono::milliseconds(
-      options.get_int("retry_max_backoff_ms", 30'000, 1, 600'000));
+  s.delivery.backoff.base =
+      std::chrono::milliseconds(options.get_int("retry_initial_backoff_ms", 200, 1, 60'000));
+  s.delivery.backoff.cap =
+      std::chrono::milliseconds(options.get_int("retry_max_backoff_ms", 30'000, 1, 600'000));
 
   CwlRouterSettings r;
-  r.encoding = options.get_enum("encoding", "json", {"json", "text"}) == "text"
-                   ? CwlEncoding::text
-                   : CwlEncoding::json;
-  r.max_event_bytes = static_cast<std::size_t>(options.get_int(
-      "max_event_bytes", static_cast<std::int64_t>(k_cwl_max_event_bytes), 64,
-      static_cast<std::int64_t>(k_cwl_max_event_bytes)));
+  r.encoding = options.get_enum("encoding", "json", {"json", "text"}) == "text" ? CwlEncoding::text
+                                                                                : CwlEncoding::json;
+  r.max_event_bytes = static_cast<std::size_t>(
+      options.get_int("max_event_bytes", static_cast<std::int64_t>(k_cwl_max_event_bytes), 64,
+                      static_cast<std::int64_t>(k_cwl_max_event_bytes)));
   r.fallback_group = options.get_optional_string("fallback_group");
   r.fallback_stream = options.get_string("fallback_stream", "logship-unrouted");
   if (!group || !stream) {
@@ -201,7 +200,6 @@ std::unique_ptr<Sink> make(OptionReader& options, const BuildContext& ctx) {
 
 const SinkDescriptor k_aws_cloudwatch_logs_sink{
     "aws_cloudwatch_logs",
-    "Ships records to AWS CloudWatch Logs (PutLogEvents, SigV4, the AWS credential chain).",
-    &make};
+    "Ships records to AWS CloudWatch Logs (PutLogEvents, SigV4, the AWS credential chain).", &make};
 
 } // namespace logship
