@@ -85,6 +85,12 @@ int run_command(const std::string& config_file, bool exit_on_eof) {
   }
   topology->join();
   spdlog::info("Stopped. Final counters: {}", metrics.to_json());
+  if (const auto given_up = topology->batches_given_up(); given_up > 0) {
+    spdlog::error("{} batch(es) could not be delivered (see the errors above); their records were "
+                  "not checkpointed and are read again on the next start.",
+                  given_up);
+    return k_exit_undelivered;
+  }
   return 0;
 }
 

@@ -8,6 +8,8 @@ namespace logship {
 
 // The exit code of every command whose configuration has errors (EX_CONFIG).
 inline constexpr int k_exit_config = 78;
+// A sink gave up on records (e.g. its credentials were refused): EX_TEMPFAIL, try again later.
+inline constexpr int k_exit_undelivered = 75;
 // Prints every configuration error, each prefixed with the file, and how many there were;
 // returns k_exit_config.
 int report_config_errors(const std::string& config_file, const ConfigErrors& errors);

@@ -181,6 +181,16 @@ void Topology::request_stop() {
   }
 }
 
+std::uint64_t Topology::batches_given_up() const {
+  std::uint64_t n = 0;
+  for (const auto& node : m_nodes) {
+    if (node->batches_given_up != nullptr) {
+      n += node->batches_given_up->value();
+    }
+  }
+  return n;
+}
+
 void Topology::abort() {
   m_aborted = true;
   request_stop();

@@ -36,6 +36,8 @@ public:
   bool wait_for(std::chrono::milliseconds timeout);
   // Joins the threads and lets sources save their final state.
   void join();
+  // Batches the sinks gave up on (permanent errors), over every sink, so far.
+  std::uint64_t batches_given_up() const;
 
   struct Node;
 

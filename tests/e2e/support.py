@@ -363,7 +363,8 @@ class Logship:
         self.started_at = 0.0
         self.config_path = self.stderr_path = self.stdout_path = None
 
-    def start(self, config_text, exit_on_eof=False, extra_args=()):
+    def start(self, config_text, exit_on_eof=False, extra_args=(), env=None):
+        """Starts `logship run`; `env`, when given, is the child's whole environment."""
         if self.alive():
             raise AssertionError("logship is already running")
         self.runs += 1
@@ -379,7 +380,7 @@ class Logship:
         self.started_at = monotonic()
         with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
             self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-                                         cwd=self.workdir)
+                                         cwd=self.workdir, env=env)
         return self
 
     @property

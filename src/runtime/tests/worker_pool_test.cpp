@@ -1,8 +1,7 @@
 #include "runtime/worker_pool.hpp"
 
-#include <gtest/gtest.h>
-
 #include <atomic>
+#include <gtest/gtest.h>
 #include <set>
 #include <thread>
 

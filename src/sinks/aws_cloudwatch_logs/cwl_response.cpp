@@ -1,5 +1,7 @@
 #include "sinks/aws_cloudwatch_logs/cwl_response.hpp"
 
+#include "aws/sts_xml.hpp"
+
 #include <algorithm>
 #include <array>
 #include <fmt/format.h>
@@ -161,6 +163,17 @@ CwlError classify_cwl_error(int http_status, std::string_view error_type_header,
     if (obj["message"].get_string().get(message) == simdjson::SUCCESS ||
         obj["Message"].get_string().get(message) == simdjson::SUCCESS) {
       err.message = std::string(message);
+    }
+  } else if (body.find("<ErrorResponse") != std::string_view::npos ||
+             body.find("<Error>") != std::string_view::npos) {
+    // XML error answers: authentication failures from the AWS front end (and moto) for JSON
+    // services look like <ErrorResponse><Error><Code>..</Code><Message>..</Message>.
+    if (auto c = aws::xml_text(body, "Code"); c && code.empty()) {
+      err.code = std::move(*c);
+      code = err.code;
+    }
+    if (auto m = aws::xml_text(body, "Message")) {
+      err.message = std::move(*m);
     }
   }
   err.code = std::string(code); // copied before the parser (which `code` may point into) goes

@@ -3,9 +3,8 @@
 #include "net/tests/test_http_server.hpp"
 #include "sinks/aws_cloudwatch_logs/cwl_delivery.hpp"
 
-#include <gtest/gtest.h>
-
 #include <functional>
+#include <gtest/gtest.h>
 #include <set>
 
 namespace logship {
@@ -25,8 +24,8 @@ std::size_t count_events(const std::string& body) {
 }
 
 TestReply aws_error(int status, std::string code, std::string message = "x") {
-  TestReply r = TestReply::with_status(
-      status, "{\"__type\":\"" + code + "\",\"message\":\"" + message + "\"}");
+  TestReply r = TestReply::with_status(status, "{\"__type\":\"" + code + "\",\"message\":\"" +
+                                                   message + "\"}");
   r.headers.push_back({"x-amzn-ErrorType", code});
   return r;
 }
@@ -48,8 +47,8 @@ struct Fake {
   TestReply operator()(const TestRequest& r) {
     const std::string op = op_of(r);
     ops.push_back(op);
-    const bool has_group = r.body.find("\"logGroupName\":\"/g\"") != std::string::npos &&
-                           groups.count("/g") != 0;
+    const bool has_group =
+        r.body.find("\"logGroupName\":\"/g\"") != std::string::npos && groups.count("/g") != 0;
     if (op == "CreateLogGroup") {
       groups.insert("/g");
       return TestReply::ok("{}");
@@ -59,16 +58,18 @@ struct Fake {
     }
     if (op == "CreateLogStream") {
       if (!has_group) {
-        return aws_error(400, "ResourceNotFoundException", "The specified log group does not "
-                                                           "exist.");
+        return aws_error(400, "ResourceNotFoundException",
+                         "The specified log group does not "
+                         "exist.");
       }
       streams.insert("s");
       return TestReply::ok("{}");
     }
     ++puts;
     if (streams.count("s") == 0) {
-      return aws_error(400, "ResourceNotFoundException", "The specified log stream does not "
-                                                         "exist.");
+      return aws_error(400, "ResourceNotFoundException",
+                       "The specified log stream does not "
+                       "exist.");
     }
     if (put) {
       TestReply reply = put(r, puts);
@@ -103,8 +104,8 @@ protected:
       m_messages.push_back("message " + std::to_string(i));
     }
     for (std::size_t i = 0; i < n; ++i) {
-      w.events.push_back(CwlEvent{1'700'000'000'000 + static_cast<std::int64_t>(i),
-                                  m_messages[i], static_cast<std::uint32_t>(i)});
+      w.events.push_back(CwlEvent{1'700'000'000'000 + static_cast<std::int64_t>(i), m_messages[i],
+                                  static_cast<std::uint32_t>(i)});
     }
     CwlBatchLimits limits;
     limits.max_events = per_call;
@@ -134,9 +135,8 @@ TEST_F(CwlDeliveryTest, AMissingStreamIsCreatedOnceThenTheCallIsSentAgain) {
   auto w = work(25, 10);
   ASSERT_TRUE(deliver(w));
   EXPECT_EQ(m_fake.stored, 25u);
-  EXPECT_EQ(m_fake.ops, (std::vector<std::string>{"PutLogEvents", "CreateLogStream",
-                                                  "PutLogEvents", "PutLogEvents",
-                                                  "PutLogEvents"}));
+  EXPECT_EQ(m_fake.ops, (std::vector<std::string>{"PutLogEvents", "CreateLogStream", "PutLogEvents",
+                                                  "PutLogEvents", "PutLogEvents"}));
   EXPECT_EQ(counter("streams_created"), 1u);
   EXPECT_EQ(counter("events_sent"), 25u);
   EXPECT_EQ(counter("requests"), 5u);

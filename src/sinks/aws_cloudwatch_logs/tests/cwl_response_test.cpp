@@ -140,3 +140,21 @@ TEST(CwlResponse, OtherErrors) {
 
 } // namespace
 } // namespace logship
+
+namespace logship {
+namespace {
+
+TEST(CwlResponse, AnXmlAuthenticationErrorGivesItsCodeAndMessage) {
+  const std::string body =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?><ErrorResponse><Error><Type>Sender</Type>"
+      "<Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not "
+      "match the signature you provided.</Message></Error><RequestId>x</RequestId>"
+      "</ErrorResponse>";
+  const CwlError e = classify_cwl_error(403, "", body);
+  EXPECT_EQ(e.kind, CwlErrorClass::auth);
+  EXPECT_EQ(e.code, "SignatureDoesNotMatch");
+  EXPECT_EQ(e.message.rfind("The request signature we calculated", 0), 0u);
+}
+
+} // namespace
+} // namespace logship

@@ -122,7 +122,8 @@ TEST_F(CwlRouterTest, OutOfWindowTimesAreClampedAndTheOriginalKept) {
   window.now_ms = k_now_ms;
   EXPECT_EQ(events[0].timestamp_ms, window.oldest_ms());
   EXPECT_EQ(events[1].timestamp_ms, window.newest_ms());
-  EXPECT_NE(events[0].message.find(R"("logship":{"original_timestamp":"2024-01-30T13:05:09.000000000Z"})"),
+  EXPECT_NE(events[0].message.find(
+                R"("logship":{"original_timestamp":"2024-01-30T13:05:09.000000000Z"})"),
             std::string_view::npos)
       << events[0].message;
   EXPECT_EQ(counter("events_clamped_too_old"), 1u);
