@@ -19,6 +19,7 @@ struct CwlCounters {
         events_clamped_too_old(m.counter(id, "events_clamped_too_old")),
         events_clamped_too_new(m.counter(id, "events_clamped_too_new")),
         events_split(m.counter(id, "events_split")), parts_sent(m.counter(id, "event_parts")),
+        events_resent(m.counter(id, "events_resent")),
         events_rejected(m.counter(id, "events_rejected")),
         events_dropped_invalid(m.counter(id, "events_dropped_invalid")),
         events_unrouted(m.counter(id, "events_unrouted")),
@@ -38,7 +39,8 @@ struct CwlCounters {
   Counter& events_clamped_too_new;    // sent with the newest timestamp CloudWatch takes
   Counter& events_split;              // events too large for one CloudWatch event, sent in parts
   Counter& parts_sent;                // the parts those were sent as
-  Counter& events_rejected;           // listed in rejectedLogEventsInfo by CloudWatch
+  Counter& events_resent;             // rejected once, sent again with the current time
+  Counter& events_rejected;           // rejected again after being sent again: lost
   Counter& events_dropped_invalid;    // refused alone with InvalidParameterException
   Counter& events_unrouted;           // stream template failed: sent to the fallback stream
   Counter& events_dropped_unroutable; // group template failed and no fallback group

@@ -34,7 +34,8 @@ Result<void> CwlDelivery::deliver(CwlStreamWork& work) {
   while (!todo.empty()) {
     const CwlBatchRange range = todo.back();
     todo.pop_back();
-    auto outcome = send_range(work, range);
+    auto outcome = send(
+        work, std::span<const CwlEvent>(work.events.data() + range.begin, range.size()), false);
     if (!outcome) {
       return tl::unexpected(outcome.error());
     }
@@ -49,9 +50,8 @@ Result<void> CwlDelivery::deliver(CwlStreamWork& work) {
   return {};
 }
 
-tl::expected<CwlDelivery::Outcome, Error> CwlDelivery::send_range(CwlStreamWork& work,
-                                                                  const CwlBatchRange& range) {
-  const std::span<const CwlEvent> events(work.events.data() + range.begin, range.size());
+tl::expected<CwlDelivery::Outcome, Error>
+CwlDelivery::send(CwlStreamWork& work, std::span<const CwlEvent> events, bool resend) {
   build_put_log_events_body(m_body, work.group, work.stream, events);
   unsigned attempt = 0;
   unsigned auth_failures = 0;
@@ -66,14 +66,13 @@ tl::expected<CwlDelivery::Outcome, Error> CwlDelivery::send_range(CwlStreamWork&
     m_counters.requests.add();
     CwlReply reply = m_client.call(CwlOperation::put_log_events, m_body);
     if (reply) {
-      m_counters.events_sent.add(range.size() - note_rejections(work, range, *reply));
       m_counters.bytes_sent.add(m_body.size());
-      return Outcome::sent;
+      return accepted(work, events, *reply, resend);
     }
     CwlError& e = reply.error();
     switch (e.kind) {
     case CwlErrorClass::already_exists: // DataAlreadyAcceptedException from old endpoints
-      m_counters.events_sent.add(range.size());
+      m_counters.events_sent.add(events.size());
       return Outcome::sent;
     case CwlErrorClass::resource_not_found:
       if (!just_created) {
@@ -101,10 +100,10 @@ tl::expected<CwlDelivery::Outcome, Error> CwlDelivery::send_range(CwlStreamWork&
           "call logs:PutLogEvents and logs:CreateLogStream.",
           auth_failures, work.group, describe(e)));
     case CwlErrorClass::invalid:
-      if (range.size() > 1) {
+      if (events.size() > 1) {
         spdlog::warn("CloudWatch Logs refused a call of {} events to {} / {} ({}); sending it "
                      "in halves to find the event it refuses.",
-                     range.size(), work.group, work.stream, describe(e));
+                     events.size(), work.group, work.stream, describe(e));
         return Outcome::bisect;
       }
       m_counters.events_dropped_invalid.add();
@@ -194,27 +193,60 @@ tl::expected<void, CwlError> CwlDelivery::create_group(const CwlStreamWork& work
   return {};
 }
 
-std::size_t CwlDelivery::note_rejections(const CwlStreamWork& work, const CwlBatchRange& range,
-                                         std::string_view body) {
-  Result<CwlRejectedEvents> rejected = parse_put_log_events_response(body);
+tl::expected<CwlDelivery::Outcome, Error> CwlDelivery::accepted(CwlStreamWork& work,
+                                                                std::span<const CwlEvent> events,
+                                                                std::string_view answer,
+                                                                bool resend) {
+  Result<CwlRejectedEvents> rejected = parse_put_log_events_response(answer);
   if (!rejected) {
     spdlog::warn("CloudWatch Logs accepted a call to {} / {} with an answer that is not JSON "
                  "({}); counting all its events as sent.",
                  work.group, work.stream, rejected.error().message);
-    return 0;
   }
-  if (!rejected->any()) {
-    return 0;
+  if (!rejected || !rejected->any()) {
+    m_counters.events_sent.add(events.size());
+    return Outcome::sent;
   }
-  const std::size_t n = rejected->count(range.size());
-  m_counters.events_rejected.add(n);
-  spdlog::error("CloudWatch Logs rejected {} of {} events sent to {} / {} (too new from index "
-                "{}, too old before {}, expired before {}); counted in events_rejected.",
-                n, range.size(), work.group, work.stream,
-                rejected->too_new_start ? fmt::format("{}", *rejected->too_new_start) : "-",
-                rejected->too_old_end ? fmt::format("{}", *rejected->too_old_end) : "-",
-                rejected->expired_end ? fmt::format("{}", *rejected->expired_end) : "-");
-  return n;
+  const std::size_t n = rejected->count(events.size());
+  m_counters.events_sent.add(events.size() - n);
+  const std::string where =
+      fmt::format("too new from index {}, too old before {}, expired before {}",
+                  rejected->too_new_start ? fmt::format("{}", *rejected->too_new_start) : "-",
+                  rejected->too_old_end ? fmt::format("{}", *rejected->too_old_end) : "-",
+                  rejected->expired_end ? fmt::format("{}", *rejected->expired_end) : "-");
+  if (resend) {
+    m_counters.events_rejected.add(n);
+    spdlog::error("CloudWatch Logs rejected {} of {} events sent again to {} / {} with the "
+                  "current time ({}); they are lost, counted in events_rejected.",
+                  n, events.size(), work.group, work.stream, where);
+    return Outcome::sent;
+  }
+  // Sent again once, stamped with the current time (the record keeps its own time fields), so a
+  // retention shorter than CloudWatch's window or a skewed clock does not lose them.
+  m_counters.events_resent.add(n);
+  spdlog::warn("CloudWatch Logs rejected {} of {} events sent to {} / {} ({}); sending them again "
+               "with the current time (counted in events_resent).",
+               n, events.size(), work.group, work.stream, where);
+  const std::int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  std::chrono::system_clock::now().time_since_epoch())
+                                  .count();
+  std::vector<CwlEvent> again;
+  again.reserve(n);
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    if (rejected->is_rejected(i)) {
+      again.push_back(CwlEvent{now_ms, events[i].message, events[i].source_index});
+    }
+  }
+  auto outcome = send(work, again, true);
+  if (outcome && *outcome == Outcome::bisect) {
+    // Refused as a whole after being rejected one by one: nothing more to try.
+    m_counters.events_dropped_invalid.add(again.size());
+    spdlog::error("CloudWatch Logs refused {} rejected events sent again to {} / {}; they are "
+                  "dropped, counted in events_dropped_invalid.",
+                  again.size(), work.group, work.stream);
+    return Outcome::sent;
+  }
+  return outcome;
 }
 
 } // namespace logship

@@ -9,7 +9,8 @@
 //    logged with CloudWatch's reason;
 //  - authentication errors: credentials are fetched anew and the call tried again, up to
 //    `max_auth_attempts`; then delivery fails with a permanent error naming the cause;
-//  - rejectedLogEventsInfo in an accepted answer: counted and logged.
+//  - rejectedLogEventsInfo in an accepted answer: the rejected events are sent again once with
+//    the current time (counted in events_resent); rejected again, they are counted as lost.
 // A CwlDelivery belongs to one worker thread (it owns that worker's client and scratch body).
 
 #include "runtime/cancel_signal.hpp"
@@ -20,6 +21,7 @@
 
 #include <optional>
 #include <random>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -54,14 +56,17 @@ public:
 
 private:
   enum class Outcome { sent, bisect, dropped };
-  tl::expected<Outcome, Error> send_range(CwlStreamWork& work, const CwlBatchRange& range);
+  // One PutLogEvents call for `events` (sorted, within the limits), retried as described above.
+  tl::expected<Outcome, Error> send(CwlStreamWork& work, std::span<const CwlEvent> events,
+                                    bool resend);
+  // After a 2xx: counts, and sends rejected events again once (resend = false) with the current
+  // time; rejected again, they are counted as lost.
+  tl::expected<Outcome, Error> accepted(CwlStreamWork& work, std::span<const CwlEvent> events,
+                                        std::string_view answer, bool resend);
   tl::expected<void, CwlError> create_stream(const CwlStreamWork& work);
   tl::expected<void, CwlError> create_group(const CwlStreamWork& work);
   // Counts and logs a failed call; sleeps the backoff. False when cancelled.
   bool back_off(const CwlStreamWork& work, const CwlError& e, unsigned attempt);
-  // Counts and logs the events an accepted call's answer lists as rejected; returns how many.
-  std::size_t note_rejections(const CwlStreamWork& work, const CwlBatchRange& range,
-                              std::string_view body);
 
   CwlClient m_client;
   const CwlDeliveryPolicy& m_policy;

@@ -241,16 +241,40 @@ TEST_F(CwlDeliveryTest, RefusedCredentialsGiveUpWithAPermanentErrorAfterThreeTri
   EXPECT_EQ(m_fake.puts, 3);
 }
 
-TEST_F(CwlDeliveryTest, RejectedEventsInAnAcceptedAnswerAreCounted) {
+TEST_F(CwlDeliveryTest, RejectedEventsAreSentAgainOnceWithTheCurrentTime) {
   m_fake.streams.insert("s");
-  m_fake.put = [](const TestRequest&, int) {
-    return TestReply::ok(R"({"rejectedLogEventsInfo":{"tooOldLogEventEndIndex":2,)"
-                         R"("tooNewLogEventStartIndex":9}})");
+  std::vector<std::string> bodies;
+  m_fake.put = [&](const TestRequest& r, int n) {
+    bodies.push_back(r.body);
+    if (n == 1) {
+      return TestReply::ok(R"({"rejectedLogEventsInfo":{"tooOldLogEventEndIndex":2,)"
+                           R"("tooNewLogEventStartIndex":9}})");
+    }
+    return TestReply::ok("{}");
   };
   auto w = work(10);
   ASSERT_TRUE(deliver(w));
-  EXPECT_EQ(counter("events_rejected"), 3u);
-  EXPECT_EQ(counter("events_sent"), 7u);
+  ASSERT_EQ(bodies.size(), 2u);
+  EXPECT_EQ(count_events(bodies[1]), 3u);
+  for (const char* m : {"\"message 0\"", "\"message 1\"", "\"message 9\""}) {
+    EXPECT_NE(bodies[1].find(m), std::string::npos) << m;
+  }
+  EXPECT_EQ(bodies[1].find("1700000000000"), std::string::npos); // stamped with the current time
+  EXPECT_EQ(counter("events_resent"), 3u);
+  EXPECT_EQ(counter("events_rejected"), 0u);
+  EXPECT_EQ(counter("events_sent"), 10u);
+}
+
+TEST_F(CwlDeliveryTest, EventsRejectedTwiceAreCountedAsLost) {
+  m_fake.streams.insert("s");
+  m_fake.put = [](const TestRequest&, int) {
+    return TestReply::ok(R"({"rejectedLogEventsInfo":{"expiredLogEventEndIndex":2}})");
+  };
+  auto w = work(10);
+  ASSERT_TRUE(deliver(w));
+  EXPECT_EQ(counter("events_resent"), 2u);
+  EXPECT_EQ(counter("events_rejected"), 2u);
+  EXPECT_EQ(counter("events_sent"), 8u);
 }
 
 } // namespace
