@@ -2,7 +2,8 @@
 # logship throughput benchmark: tail generated Kubernetes container logs to EOF, measure time/CPU/RSS.
 #
 #   bench/run.sh [--total-mb 1000] [--files 20] [--format docker|cri|mixed] [--runs 3]
-#                [--sink file|blackhole|local_store] [--pipeline plain|gen3] [--bin build/logship]
+#                [--sink file|blackhole|local_store|aws_cloudwatch_logs] [--pipeline plain|gen3]
+#                [--bin build/logship]
 #
 # --pipeline gen3 puts merge_multiline and gen3 (the gen3 agent's transforms) between source and sink.
 #
@@ -27,8 +28,8 @@ while [ $# -gt 0 ]; do
     *) echo "run.sh: unknown argument: $1" >&2; usage 2 >&2 ;;
   esac
 done
-case "$SINK" in file|blackhole|local_store) ;;
-  *) echo "run.sh: --sink must be file, blackhole or local_store" >&2; exit 2 ;; esac
+case "$SINK" in file|blackhole|local_store|aws_cloudwatch_logs) ;;
+  *) echo "run.sh: --sink must be file, blackhole, local_store or aws_cloudwatch_logs" >&2; exit 2 ;; esac
 case "$PIPELINE" in plain|gen3) ;; *) echo "run.sh: --pipeline must be plain or gen3" >&2; exit 2 ;; esac
 case "$BIN" in /*) ;; *) BIN="$ROOT/$BIN" ;; esac
 
@@ -52,12 +53,35 @@ REV=$(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo unknown)
 echo "input: $DATA ($(awk -v b="$BYTES" 'BEGIN{printf "%.1f", b/1e6}') MB, $RECORDS records), pipeline=$PIPELINE, sink=$SINK, runs=$RUNS, rev=$REV"
 
 TMP=""
-trap 'if [ -n "$TMP" ]; then rm -rf "$TMP"; fi' EXIT
+FAKE_PID=""
+trap 'if [ -n "$FAKE_PID" ]; then kill "$FAKE_PID" 2>/dev/null; fi; if [ -n "$TMP" ]; then rm -rf "$TMP"; fi' EXIT
+# aws_cloudwatch_logs: a local endpoint that only accepts and counts (tests/e2e/fake_cwl.py
+# --count-only); logship's CPU time is what is measured, the endpoint runs in its own process.
+start_fake_cwl() {
+  python3 "$ROOT/tests/e2e/fake_cwl.py" --count-only --port-file "$TMP/port" >"$TMP/fake.json" \
+    2>"$TMP/fake.log" &
+  FAKE_PID=$!
+  for _ in $(seq 1 200); do
+    [ -s "$TMP/port" ] && return 0
+    kill -0 "$FAKE_PID" 2>/dev/null || break
+    sleep 0.05
+  done
+  echo "run.sh: the local CloudWatch Logs endpoint did not start:" >&2
+  cat "$TMP/fake.log" >&2
+  exit 1
+}
+stop_fake_cwl() {  # prints the events the endpoint counted
+  kill -TERM "$FAKE_PID"
+  wait "$FAKE_PID" || true
+  FAKE_PID=""
+  python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["events_stored"])' "$TMP/fake.json"
+}
 ROWS=()
 # One untimed warm-up run first: on this VM the first run after the page cache was filled by other
 # work pays up to 2.5 s more kernel time (page reclaim) than the runs after it.
 for run in $(seq 0 "$RUNS"); do
   TMP=$(mktemp -d)
+  [ "$SINK" = aws_cloudwatch_logs ] && start_fake_cwl
   {
     echo "data_dir: $TMP/data"
     echo "sources:"
@@ -78,16 +102,24 @@ for run in $(seq 0 "$RUNS"); do
     [ "$SINK" = file ] && echo "    path: $TMP/out.jsonl"
     # The generated lines carry 2023 times: age retention would delete them as they arrive.
     [ "$SINK" = local_store ] && echo "    path: $TMP/store" && echo "    max_age_hours: 0"
+    if [ "$SINK" = aws_cloudwatch_logs ]; then
+      echo "    group: /logship/bench"
+      echo "    endpoint: http://127.0.0.1:$(cat "$TMP/port")"
+      echo "    region: us-east-1"
+    fi
   } >"$TMP/config.yaml"
 
   sync  # the last run's output is on disk, not dirty in memory: every run starts alike
-  if ! /usr/bin/time -f '%e %U %S %M' -o "$TMP/time.txt" \
+  if ! AWS_ACCESS_KEY_ID=AKIDBENCH AWS_SECRET_ACCESS_KEY=bench AWS_EC2_METADATA_DISABLED=true \
+      /usr/bin/time -f '%e %U %S %M' -o "$TMP/time.txt" \
       "$BIN" run -c "$TMP/config.yaml" --exit-on-eof >"$TMP/stdout.log" 2>"$TMP/stderr.log"; then
     echo "run $run: logship failed ($(head -1 "$TMP/time.txt")); last lines of stderr:" >&2
     tail -20 "$TMP/stderr.log" >&2
     exit 1
   fi
   read -r WALL USER SYS RSS_KB < <(tail -1 "$TMP/time.txt")
+  CWL_EVENTS=""
+  [ "$SINK" = aws_cloudwatch_logs ] && CWL_EVENTS=$(stop_fake_cwl)
   if [ "$run" -eq 0 ]; then
     echo "warm-up run: wall ${WALL}s user ${USER}s sys ${SYS}s (not counted)" >&2
     rm -rf "$TMP"
@@ -98,6 +130,7 @@ for run in $(seq 0 "$RUNS"); do
   if [ "$SINK" = local_store ]; then
     OUT_LINES="store:$(du -sm "$TMP/store" | cut -f1)MB"
   fi
+  [ -n "$CWL_EVENTS" ] && OUT_LINES="events:$CWL_EVENTS"
   if [ "$SINK" = file ]; then
     OUT_LINES=$( [ -f "$TMP/out.jsonl" ] && wc -l <"$TMP/out.jsonl" || echo 0)
     rm -f "$TMP/out.jsonl"

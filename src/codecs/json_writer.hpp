@@ -19,7 +19,7 @@ const char* find_json_special(const char* p, const char* end);
 // nothing else may touch the string while a writer is on it.
 class JsonWriter {
 public:
-  explicit JsonWriter(std::string& out) : m_out(out), m_pos(out.size()) {}
+  explicit JsonWriter(std::string& out) : m_out(out), m_start(out.size()), m_pos(out.size()) {}
   ~JsonWriter() { m_out.resize(m_pos); }
   JsonWriter(const JsonWriter&) = delete;
   JsonWriter& operator=(const JsonWriter&) = delete;
@@ -48,6 +48,7 @@ private:
   void grow(std::size_t n);
 
   std::string& m_out;
+  std::size_t m_start; // where this writer began: its growth steps follow what it wrote
   std::size_t m_pos;
 };
 

@@ -3,6 +3,7 @@
 #include "codecs/json_writer.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <fmt/format.h>
 
 namespace logship {
@@ -25,8 +26,8 @@ namespace {
 
 void write_integer(JsonWriter& w, std::int64_t v) {
   std::array<char, 24> buf{};
-  const auto* end = fmt::format_to(buf.data(), "{}", v);
-  w.raw(std::string_view(buf.data(), static_cast<std::size_t>(end - buf.data())));
+  const auto r = std::to_chars(buf.data(), buf.data() + buf.size(), v);
+  w.raw(std::string_view(buf.data(), static_cast<std::size_t>(r.ptr - buf.data())));
 }
 
 void write_group(JsonWriter& w, std::string_view group) {
