@@ -66,15 +66,27 @@ int run_parse(const ParseOptions& o) {
       std::cout << json << "\n";
     }
   };
+  // With fan-out a line can be dropped on one branch and delivered on another: it is reported
+  // as dropped (or held) only when no branch delivered anything of it.
+  std::vector<std::string> stops;
   observer.stopped = [&](const std::string& transform, bool held) {
-    std::cerr << fmt::format("line {}: {} by transform \"{}\"\n", line_number,
-                             held ? "held (to be joined with the next lines)" : "dropped",
-                             transform);
+    stops.push_back(fmt::format("line {}: {} by transform \"{}\"\n", line_number,
+                                held ? "held (to be joined with the next lines)" : "dropped",
+                                transform));
+  };
+  auto report_stops = [&] {
+    if (printed.empty()) {
+      for (const std::string& m : stops) {
+        std::cerr << m;
+      }
+    }
+    stops.clear();
+    printed.clear();
   };
   auto push = [&](const std::string& raw) {
     ++line_number;
-    printed.clear();
     pipeline->push(from, make_line_record(o.as, pod, decoder, raw), observer);
+    report_stops();
   };
   if (!o.lines.empty()) {
     for (const std::string& l : o.lines) {
@@ -86,8 +98,8 @@ int run_parse(const ParseOptions& o) {
       push(l);
     }
   }
-  printed.clear();
   pipeline->finish(observer);
+  report_stops();
   std::cout.flush();
   return 0;
 }

@@ -273,6 +273,18 @@ class MotoServer:
                            secret if secret is not None else self.secret_access_key, self.region,
                            attempts=attempts, missing_dir=self.workdir)
 
+    def create_user(self, name, policy_document):
+        """An IAM user with `policy_document` (JSON text) as its only policy, created with the
+        server's allow-all key (signed calls, so the unauthenticated budget is untouched); returns
+        the AWS_* variables of `env()` with that user's key. moto enforces the policy."""
+        iam = self.client("iam")
+        iam.create_user(UserName=name)
+        key = iam.create_access_key(UserName=name)["AccessKey"]
+        iam.put_user_policy(UserName=name, PolicyName=f"{name}-policy",
+                            PolicyDocument=policy_document)
+        return dict(self.env(), AWS_ACCESS_KEY_ID=key["AccessKeyId"],
+                    AWS_SECRET_ACCESS_KEY=key["SecretAccessKey"])
+
     def logs_client(self, secret=None):
         """A boto3 CloudWatch Logs client with the server's credentials (or with `secret`)."""
         return self.client("logs", secret)

@@ -37,7 +37,10 @@ def date_of_rfc3339(text):
     return text[:10]
 
 
-class CloudWatchMotoTest(support.E2ETestCase):
+class MotoTestCase(support.E2ETestCase):
+    """A moto_server (SigV4 verified) per test, and a kubernetes_logs -> gen3 ->
+    aws_cloudwatch_logs config pointing at it."""
+
     def setUp(self):
         super().setUp()
         self.moto = aws_support.MotoServer(self.tmp)
@@ -68,6 +71,9 @@ class CloudWatchMotoTest(support.E2ETestCase):
         stderr = ls.wait(timeout * support.TIMEOUT_SCALE, expect_rc=expect_rc)
         return ls, stderr, support.final_counters(stderr)
 
+
+
+class CloudWatchMotoTest(MotoTestCase):
     def write_samples(self):
         """The gen3 sample lines, one pod per file; returns {runtime time: (pod, sample)}."""
         by_time = {}
@@ -157,6 +163,48 @@ class CloudWatchMotoTest(support.E2ETestCase):
         self.assertNotIn("not-the-secret", stderr)
         self.assert_counters(counters, {"cw": {"events_sent": 0, "events_out": 0,
                                                "batches_given_up": 1, "auth_errors": 3}})
+
+
+class NodeAgentPolicyTest(MotoTestCase):
+    """The actions of deploy/iam-policy.json are enough for the node agent, and no more: moto
+    enforces IAM actions for signed requests. moto matches every request against resource "*"
+    (it does not build CloudWatch Logs resource ARNs), so the policy's resources are widened to
+    "*" here; the ARN patterns themselves are AWS's documented ones (see deploy/README.md)."""
+
+    def policy(self, name):
+        path = os.path.join(os.environ.get("LOGSHIP_SOURCE_DIR", ""), "deploy", name)
+        with open(path) as f:
+            doc = json.load(f)
+        for statement in doc["Statement"]:
+            self.assertTrue(statement["Resource"].startswith("arn:aws:logs:REGION:ACCOUNT_ID:"))
+            statement["Resource"] = "*"
+        return json.dumps(doc)
+
+    def test_the_deploy_policy_allows_shipping_and_nothing_more(self):
+        env = self.moto.create_user("node-agent", self.policy("iam-policy.json"))
+        self.moto.logs_client().create_log_group(logGroupName=GROUP)
+        when = datetime.now(timezone.utc) - timedelta(minutes=5)
+        support.write_file(support.pod_file(self.logs, "web-1", "default", "web"),
+                           b"".join(docker_line(support.numbered(n), time=rfc3339(when))
+                                    for n in range(50)))
+        ls = self.logship()
+        # create_missing_group stays off, as in gen3-agent.yaml.
+        ls.start(self.cw_config(create_missing_group=False), exit_on_eof=True,
+                 env=aws_support.child_env(env))
+        counters = support.final_counters(ls.wait(120 * support.TIMEOUT_SCALE))
+        self.assert_counters(counters, {"cw": {"events_sent": 50, "auth_errors": 0,
+                                               "streams_created": 1}})
+        events = aws_support.read_log_events(self.moto.logs_client(), GROUP)
+        self.assertEqual(aws_support.event_count(events), 50)
+        # The same key may not create groups or touch another group.
+        from botocore.exceptions import ClientError
+        agent = aws_support.make_client("logs", self.moto.endpoint, env["AWS_ACCESS_KEY_ID"],
+                                        env["AWS_SECRET_ACCESS_KEY"], self.moto.region,
+                                        missing_dir=self.tmp)
+        with self.assertRaises(ClientError) as denied:
+            agent.create_log_group(logGroupName="/other")
+        self.assertIn(aws_support.aws_error_code(denied.exception),
+                      ("AccessDenied", "AccessDeniedException"))
 
 
 if __name__ == "__main__":

@@ -9,6 +9,9 @@ BIN = os.environ["LOGSHIP_BIN"]
 ROOT = os.environ["LOGSHIP_SOURCE_DIR"]
 
 
+# config/gen3-agent.yaml ships to the log group named by LOG_GROUP_NAME (required, as in gen3).
+os.environ.setdefault("LOG_GROUP_NAME", "/gen3/e2e")
+
 def logship(*args):
     return subprocess.run([BIN, *args], capture_output=True, text=True, timeout=60)
 

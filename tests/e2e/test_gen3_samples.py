@@ -28,6 +28,9 @@ EXPECTED_COUNTS = {
 EXPECTED_FIELDS = {"nginx.jsonl": 85, "python.jsonl": 15, "go.jsonl": 10}
 
 
+# config/gen3-agent.yaml ships to the log group named by LOG_GROUP_NAME (required, as in gen3).
+os.environ.setdefault("LOG_GROUP_NAME", "/gen3/e2e")
+
 def load(name):
     with open(os.path.join(DATA, name), encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]

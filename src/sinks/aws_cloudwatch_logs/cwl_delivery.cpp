@@ -88,8 +88,8 @@ CwlDelivery::send(CwlStreamWork& work, std::span<const CwlEvent> events, bool re
     case CwlErrorClass::auth:
       m_counters.auth_errors.add();
       if (++auth_failures < m_policy.max_auth_attempts) {
-        spdlog::warn("CloudWatch Logs refused the credentials for {} / {} ({}); fetching "
-                     "credentials again.",
+        spdlog::warn("CloudWatch Logs refused the request for {} / {} (credentials or "
+                     "permissions: {}); fetching credentials again.",
                      work.group, work.stream, describe(e));
         m_client.refresh_credentials();
         continue;
@@ -97,7 +97,7 @@ CwlDelivery::send(CwlStreamWork& work, std::span<const CwlEvent> events, bool re
       return make_permanent_error(fmt::format(
           "CloudWatch Logs authentication failed {} times for log group {}: {}. Check the "
           "credentials (environment, profile, IRSA role, instance role) and that the role may "
-          "call logs:PutLogEvents and logs:CreateLogStream.",
+          "call logs:PutLogEvents and logs:CreateLogStream on the group (deploy/iam-policy.json).",
           auth_failures, work.group, describe(e)));
     case CwlErrorClass::invalid:
       if (events.size() > 1) {
