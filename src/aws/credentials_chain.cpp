@@ -4,6 +4,7 @@
 #include "aws/process_provider.hpp"
 #include "aws/profile_provider.hpp"
 
+#include <spdlog/spdlog.h>
 #include <utility>
 
 namespace logship::aws {
@@ -26,8 +27,11 @@ Result<Credentials> CredentialsChain::fetch() {
     Result<Credentials> r = m_providers[i]->fetch();
     if (r) {
       std::ptrdiff_t expected = -1;
-      m_selected.compare_exchange_strong(expected, static_cast<std::ptrdiff_t>(i),
-                                         std::memory_order_acq_rel);
+      if (m_selected.compare_exchange_strong(expected, static_cast<std::ptrdiff_t>(i),
+                                             std::memory_order_acq_rel)) {
+        // describe() never shows the secret key or the session token.
+        spdlog::info("Using AWS credentials from {}: {}", m_providers[i]->name(), describe(*r));
+      }
       return r;
     }
     reasons += reasons.empty() ? "" : "; ";

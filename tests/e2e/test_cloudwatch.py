@@ -40,10 +40,11 @@ def date_of_rfc3339(text):
 class MotoTestCase(support.E2ETestCase):
     """A moto_server (SigV4 verified) per test, and a kubernetes_logs -> gen3 ->
     aws_cloudwatch_logs config pointing at it."""
+    VERIFY_SIGNATURES = True
 
     def setUp(self):
         super().setUp()
-        self.moto = aws_support.MotoServer(self.tmp)
+        self.moto = aws_support.MotoServer(self.tmp, verify_signatures=self.VERIFY_SIGNATURES)
         self.moto.start()
         self.addCleanup(self.moto.stop)
 
@@ -205,6 +206,54 @@ class NodeAgentPolicyTest(MotoTestCase):
             agent.create_log_group(logGroupName="/other")
         self.assertIn(aws_support.aws_error_code(denied.exception),
                       ("AccessDenied", "AccessDeniedException"))
+
+
+class WebIdentityTest(MotoTestCase):
+    """IRSA as on EKS: no keys in the environment, only AWS_ROLE_ARN and a token file; the agent
+    gets credentials from moto's STS (AssumeRoleWithWebIdentity, AWS_ENDPOINT_URL_STS) and ships
+    with them. moto cannot verify signatures here (with auth on it fails the unsigned STS call
+    with HTTP 500), so the test leaves the agent no other source of credentials and checks the
+    provider the chain reports using."""
+    VERIFY_SIGNATURES = False
+
+    @staticmethod
+    def credentials_source(stderr):
+        """The line where the credential chain says which provider it uses."""
+        for line in stderr.splitlines():
+            if "Using AWS credentials from" in line:
+                return line
+        return ""
+
+    def test_the_agent_ships_with_web_identity_credentials_from_sts(self):
+        iam = self.moto.client("iam")
+        role = iam.create_role(RoleName="gen3-node-agent", AssumeRolePolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::123456789012:oidc-provider/oidc.eks"},
+                "Action": "sts:AssumeRoleWithWebIdentity"}]}))["Role"]["Arn"]
+        iam.put_role_policy(RoleName="gen3-node-agent", PolicyName="all",
+                            PolicyDocument=aws_support.ALLOW_ALL_POLICY)
+        token = os.path.join(self.tmp, "token")
+        support.write_file(token, b"eyJhbGciOiJSUzI1NiJ9.e30.c2lnbmF0dXJl")
+        env = {k: v for k, v in self.moto.env().items()
+               if k not in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
+        env.update({"AWS_ROLE_ARN": role, "AWS_WEB_IDENTITY_TOKEN_FILE": token,
+                    "AWS_ROLE_SESSION_NAME": "node-1",
+                    "AWS_ENDPOINT_URL_STS": self.moto.endpoint})
+        when = datetime.now(timezone.utc) - timedelta(minutes=5)
+        support.write_file(support.pod_file(self.logs, "web-1", "default", "web"),
+                           b"".join(docker_line(support.numbered(n), time=rfc3339(when))
+                                    for n in range(20)))
+        _, stderr, counters = self.run_logship(env)
+        self.assert_counters(counters, {"cw": {"events_sent": 20, "auth_errors": 0}})
+        self.assertNotIn("eyJhbGciOiJSUzI1NiJ9", stderr)
+        events = aws_support.read_log_events(self.moto.logs_client(), GROUP)
+        self.assertEqual(aws_support.event_count(events), 20)
+        # No other source of credentials existed: no keys in the environment, no profile files,
+        # no container credentials, IMDS disabled; the chain names the provider it used, and the
+        # key is a temporary one (ASIA...) with a session token and an expiry.
+        used = self.credentials_source(stderr)
+        self.assertIn("from web identity: Credentials{access_key_id=ASIA", used)
+        self.assertIn("session_token=(set)", used)
 
 
 if __name__ == "__main__":
