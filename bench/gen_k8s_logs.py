@@ -222,7 +222,7 @@ class FileGen:
         self.parts = []
         self.chars = 0
         self.n_lines = self.n_records = self.n_long = self.n_empty = 0
-        self.clock = BASE_NS + self.r.getrandbits(30)  # files start within ~1 s of each other
+        self.clock = spec.get("base_ns", BASE_NS) + self.r.getrandbits(30)  # files start within ~1 s of each other
         self.sec = -1
         self.req = 0
         self.tick()
@@ -498,12 +498,16 @@ def main():
     ap.add_argument("--total-mb", type=float, default=1000)
     ap.add_argument("--format", choices=("docker", "cri", "mixed"), default="docker")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--base-time", type=int, default=BASE_NS // 10**9,
+                    help="Unix seconds the files' times start at (default 2023-09-27T15:04:05Z)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (output does not depend on it)")
     args = ap.parse_args()
     if args.files < 1 or args.total_mb <= 0:
         ap.error("--files and --total-mb must be positive")
     params = dict(generator_version=VERSION, files=args.files, total_mb=args.total_mb,
                   format=args.format, seed=args.seed)
+    if args.base_time != BASE_NS // 10**9:
+        params["base_time"] = args.base_time
 
     m = cached(args.out, params)
     if m:
@@ -521,7 +525,8 @@ def main():
             os.remove(os.path.join(args.out, n))
 
     t0 = time.monotonic()
-    jobs = [(spec, args.seed, args.out) for spec in file_plan(args)]
+    jobs = [(dict(spec, base_ns=args.base_time * 10**9), args.seed, args.out)
+            for spec in file_plan(args)]
     if args.jobs > 1 and len(jobs) > 1:
         with ProcessPoolExecutor(max_workers=min(args.jobs, len(jobs))) as ex:
             per_file = list(ex.map(gen_file, jobs))

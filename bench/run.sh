@@ -3,16 +3,17 @@
 #
 #   bench/run.sh [--total-mb 1000] [--files 20] [--format docker|cri|mixed] [--runs 3]
 #                [--sink file|blackhole|local_store|aws_cloudwatch_logs] [--pipeline plain|gen3]
-#                [--bin build/logship]
+#                [--bin build/logship] [--recent]
 #
 # --pipeline gen3 puts merge_multiline and gen3 (the gen3 agent's transforms) between source and sink.
+# --recent generates the files with times from two hours ago instead of 2023 (CloudWatch's window).
 #
 # Input is generated once into bench/data/<format>-<files>-<mb>/ (see bench/README.md).
 set -euo pipefail
 export LC_ALL=C
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-MB=1000 FILES=20 FORMAT=docker RUNS=3 SINK=file PIPELINE=plain BIN=build/logship
+MB=1000 FILES=20 FORMAT=docker RUNS=3 SINK=file PIPELINE=plain BIN=build/logship RECENT=0
 
 usage() { sed -n '2,6s/^# \{0,1\}//p' "$0"; exit "${1:-0}"; }
 while [ $# -gt 0 ]; do
@@ -24,6 +25,7 @@ while [ $# -gt 0 ]; do
     --sink) SINK=$2; shift 2 ;;
     --pipeline) PIPELINE=$2; shift 2 ;;
     --bin) BIN=$2; shift 2 ;;
+    --recent) RECENT=1; shift ;;
     -h|--help) usage 0 ;;
     *) echo "run.sh: unknown argument: $1" >&2; usage 2 >&2 ;;
   esac
@@ -43,8 +45,15 @@ if [ ! -x /usr/bin/time ]; then
 fi
 
 DATA="$ROOT/bench/data/$FORMAT-$FILES-$MB"
+GEN_ARGS=()
+if [ "$RECENT" = 1 ]; then
+  # Times from two hours ago (whole hours, so the files are reused within the hour): inside the
+  # window CloudWatch accepts, as a live node's logs are. The default data is from 2023.
+  DATA="$DATA-recent"
+  GEN_ARGS=(--base-time $(( $(date +%s) / 3600 * 3600 - 7200 )))
+fi
 python3 "$ROOT/bench/gen_k8s_logs.py" --out "$DATA" --files "$FILES" --total-mb "$MB" --format "$FORMAT" \
-  --seed 1 >/dev/null
+  --seed 1 "${GEN_ARGS[@]}" >/dev/null
 read -r BYTES RECORDS < <(python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); print(m["bytes"], m["records"])' \
   "$DATA/manifest.json")
 cat "$DATA"/*.log >/dev/null  # warm the page cache: every run reads from memory, not disk

@@ -23,7 +23,8 @@ struct CwlCounters {
         events_rejected(m.counter(id, "events_rejected")),
         events_dropped_invalid(m.counter(id, "events_dropped_invalid")),
         events_unrouted(m.counter(id, "events_unrouted")),
-        events_dropped_unroutable(m.counter(id, "events_dropped_unroutable")) {}
+        events_dropped_unroutable(m.counter(id, "events_dropped_unroutable")),
+        names_sanitized(m.counter(id, "names_sanitized")) {}
 
   Counter& events_sent;               // accepted by CloudWatch (parts counted one by one)
   Counter& requests;                  // every call, whatever its answer
@@ -44,6 +45,7 @@ struct CwlCounters {
   Counter& events_dropped_invalid;    // refused alone with InvalidParameterException
   Counter& events_unrouted;           // stream template failed: sent to the fallback stream
   Counter& events_dropped_unroutable; // group template failed and no fallback group
+  Counter& names_sanitized;           // streams whose rendered group/stream name was made valid
 };
 
 } // namespace logship

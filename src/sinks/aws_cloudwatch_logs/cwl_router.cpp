@@ -11,6 +11,40 @@ namespace {
 
 constexpr unsigned k_template_errors_logged = 5;
 
+constexpr std::size_t k_max_name_bytes = 512;
+
+bool group_char(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+         c == '-' || c == '_' || c == '/' || c == '#';
+}
+
+// CloudWatch's name rules (aws.md §2): groups [.\-_/#A-Za-z0-9]{1,512}, streams [^:*]{1,512}.
+// A rendered name that breaks them would have every call refused; each offending byte becomes
+// '_' and the name is cut at 512 bytes (on a UTF-8 boundary) instead. True if it changed.
+bool sanitize_name(std::string& name, bool is_group) {
+  bool changed = false;
+  for (char& ch : name) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (is_group ? !group_char(c) : (c == ':' || c == '*')) {
+      ch = '_';
+      changed = true;
+    }
+  }
+  if (name.size() > k_max_name_bytes) {
+    std::size_t cut = k_max_name_bytes;
+    while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0) == 0x80) {
+      --cut;
+    }
+    name.resize(cut);
+    changed = true;
+  }
+  if (name.empty()) {
+    name = "_";
+    changed = true;
+  }
+  return changed;
+}
+
 std::int64_t floor_ms(std::int64_t ns) {
   std::int64_t ms = ns / 1'000'000;
   if (ns % 1'000'000 < 0) {
@@ -75,6 +109,16 @@ std::size_t CwlRouter::slot_for(std::vector<CwlStreamWork>& works, std::size_t& 
     const std::size_t zero = m_key.find('\0');
     w.group.assign(m_key, 0, zero);
     w.stream.assign(m_key, zero + 1);
+    const bool group_changed = sanitize_name(w.group, true);
+    if (group_changed | sanitize_name(w.stream, false)) {
+      m_counters.names_sanitized.add();
+      if (m_errors_logged < k_template_errors_logged) {
+        ++m_errors_logged;
+        spdlog::warn("aws_cloudwatch_logs: log group or stream name made valid for CloudWatch: "
+                     "{} / {} (counted in names_sanitized)",
+                     w.group, w.stream);
+      }
+    }
     w.text.clear();
     w.starts.clear();
     w.times.clear();

@@ -7,7 +7,9 @@
 //
 // A stream template that cannot be rendered (a field missing) sends the event to
 // `fallback_stream`; a group template that cannot be rendered sends it to `fallback_group`, or,
-// with none, drops it. Both are counted and logged (the first few times).
+// with none, drops it. Both are counted and logged (the first few times). A rendered name that
+// CloudWatch would refuse (a group with characters outside [.-_/#A-Za-z0-9], a stream with ':' or
+// '*', empty, or over 512 bytes) is made valid ('_' for each offending byte) and counted.
 
 #include "codecs/event_template.hpp"
 #include "core/batch.hpp"

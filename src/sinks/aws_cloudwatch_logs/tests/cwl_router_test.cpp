@@ -110,6 +110,18 @@ TEST_F(CwlRouterTest, AMissingGroupFieldDropsOrFallsBackAndCounts) {
   EXPECT_EQ(counter("events_unrouted"), 1u);
 }
 
+TEST_F(CwlRouterTest, NamesCloudWatchWouldRefuseAreMadeValid) {
+  auto r = router("/gen3/{{ ns }}", "{{ kubernetes.pod_name }}");
+  add(k_now_ms, "team a:b", "pod:*x", "m");
+  add(k_now_ms, "ok", std::string(600, 'p'), "m");
+  ASSERT_EQ(route(r), 2u);
+  EXPECT_EQ(m_works[0].group, "/gen3/team_a_b");
+  EXPECT_EQ(m_works[0].stream, "pod__x");
+  EXPECT_EQ(m_works[1].group, "/gen3/ok");
+  EXPECT_EQ(m_works[1].stream, std::string(512, 'p'));
+  EXPECT_EQ(counter("names_sanitized"), 2u);
+}
+
 TEST_F(CwlRouterTest, OutOfWindowTimesAreClampedAndTheOriginalKept) {
   auto r = router("/g", "s");
   const std::int64_t month_ago = k_now_ms - 30LL * 86400 * 1000;
