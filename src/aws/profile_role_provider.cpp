@@ -41,6 +41,10 @@ Result<Credentials> ProfileRoleProvider::fetch() {
   if (!profile->role_arn || profile->web_identity_token_file) {
     return make_error(who + " has no role_arn to assume");
   }
+  if (profile->credential_source && profile->source_profile) {
+    // Ambiguous: the SDKs refuse it rather than pick one (smithy-rs assume-role-tests.json).
+    return make_error(who + " sets both source_profile and credential_source (use one)");
+  }
   Result<Credentials> source = make_error("");
   if (profile->credential_source) {
     const std::string& kind = *profile->credential_source;
