@@ -43,7 +43,7 @@ inline bool word_needs_escape(std::uint64_t w) {
 
 // The escape sequence of each byte that needs one ("\\n", "\\u0001", ...), with its length.
 struct Escape {
-  char text[7];
+  char text[8];
   std::uint8_t size;
 };
 
@@ -65,6 +65,26 @@ constexpr std::array<Escape, 256> make_escapes() {
 }
 
 constexpr std::array<Escape, 256> k_escapes = make_escapes();
+
+// The escape sequences escaped once more, for JSON inside a JSON string: '\n' becomes the 3
+// bytes \\n, '"' the 4 bytes \\\" (at most 7 bytes: \\u001f).
+constexpr std::array<Escape, 256> make_nested_escapes() {
+  std::array<Escape, 256> t{};
+  for (std::size_t c = 0; c < 256; ++c) {
+    const Escape& e = k_escapes[c];
+    Escape n{};
+    for (std::uint8_t i = 0; i < e.size; ++i) {
+      if (e.text[i] == '\\' || e.text[i] == '"') {
+        n.text[n.size++] = '\\';
+      }
+      n.text[n.size++] = e.text[i];
+    }
+    t[c] = n;
+  }
+  return t;
+}
+
+constexpr std::array<Escape, 256> k_nested_escapes = make_nested_escapes();
 
 #if defined(__SSE2__)
 // 16 bytes from `p`, some maybe past the end of the string but on the same page: a read the
@@ -135,9 +155,15 @@ void JsonWriter::grow(std::size_t n) {
 }
 
 void JsonWriter::string(std::string_view s) {
+  const bool nested = m_mode == Mode::in_string;
+  const Escape* const table = nested ? k_nested_escapes.data() : k_escapes.data();
   const char* p = s.data();
   const char* const end = p + s.size();
-  char* w = reserve(s.size() + 2);
+  char* w = reserve(s.size() + 4);
+  if (nested) {
+    *w++ = '\\';
+    m_extra += 2; // both quotes get a backslash
+  }
   *w++ = '"';
   while (true) {
     const char* hit = scan_special(p, end);
@@ -154,19 +180,25 @@ void JsonWriter::string(std::string_view s) {
     // An escape takes up to 6 bytes for 1: room for k_cluster of them and the rest.
     constexpr std::size_t k_cluster = 16;
     m_pos = static_cast<std::size_t>(w - m_out.data());
-    w = reserve(6 * k_cluster + static_cast<std::size_t>(end - hit) + 1);
+    w = reserve(sizeof(Escape::text) * k_cluster + static_cast<std::size_t>(end - hit) + 2);
     const char* const stop =
         end - hit > static_cast<std::ptrdiff_t>(k_cluster) ? hit + k_cluster : end;
     for (p = hit; p < stop; ++p) {
       const auto c = static_cast<unsigned char>(*p);
       if (k_needs_escape[c]) {
-        const Escape& e = k_escapes[c];
-        std::memcpy(w, e.text, 6);
+        const Escape& e = table[c];
+        std::memcpy(w, e.text, sizeof e.text);
         w += e.size;
+        if (nested) {
+          m_extra += static_cast<std::size_t>(e.size - k_escapes[c].size);
+        }
       } else {
         *w++ = static_cast<char>(c);
       }
     }
+  }
+  if (nested) {
+    *w++ = '\\';
   }
   *w++ = '"';
   m_pos = static_cast<std::size_t>(w - m_out.data());

@@ -19,7 +19,13 @@ const char* find_json_special(const char* p, const char* end);
 // nothing else may touch the string while a writer is on it.
 class JsonWriter {
 public:
-  explicit JsonWriter(std::string& out) : m_out(out), m_start(out.size()), m_pos(out.size()) {}
+  // `in_string`: the JSON text is written already escaped as the content of a JSON string (what
+  // embedding a record as a string in another JSON document needs), in one pass instead of
+  // writing it and escaping it again. plain_size() is the size the plain JSON text would have.
+  enum class Mode : std::uint8_t { plain, in_string };
+
+  explicit JsonWriter(std::string& out, Mode mode = Mode::plain)
+      : m_out(out), m_start(out.size()), m_pos(out.size()), m_mode(mode) {}
   ~JsonWriter() { m_out.resize(m_pos); }
   JsonWriter(const JsonWriter&) = delete;
   JsonWriter& operator=(const JsonWriter&) = delete;
@@ -36,6 +42,9 @@ public:
     *reserve(1) = c;
     ++m_pos;
   }
+  // Bytes the plain JSON text written so far by this writer has (raw() text counts as written:
+  // in in_string mode it must not need escaping).
+  std::size_t plain_size() const { return m_pos - m_start - m_extra; }
 
 private:
   // Room for `n` more bytes at the cursor.
@@ -50,6 +59,8 @@ private:
   std::string& m_out;
   std::size_t m_start; // where this writer began: its growth steps follow what it wrote
   std::size_t m_pos;
+  std::size_t m_extra = 0; // in_string mode: bytes the second level of escaping added
+  Mode m_mode;
 };
 
 void append_json_string(std::string& out, std::string_view s);

@@ -92,6 +92,44 @@ TEST(JsonWriter, EscapesAtEveryPositionAndLength) {
   }
 }
 
+// In-string mode writes what escaping the plain JSON text as a string would give, in one pass.
+TEST(JsonWriter, InStringModeEqualsEscapingThePlainText) {
+  Batch b;
+  Event& e = b.add_event();
+  const std::string all_bytes = [] {
+    std::string s;
+    for (int c = 1; c < 256; ++c) {
+      s += static_cast<char>(c);
+    }
+    return s;
+  }();
+  Map* inner = b.new_map();
+  inner->push_back({"path", Value::string(R"(C:\temp\"quoted" file)")});
+  inner->push_back({"n", Value::integer(-42)});
+  inner->push_back({"x", Value::floating(1.5)});
+  inner->push_back({"none", Value()});
+  e.fields.push_back(
+      {"message", Value::string(b.copy("line 1\nline 2\t{\"json\": [1, \"\\u0001\"]}"))});
+  e.fields.push_back({"key \"quoted\"", Value::map(inner)});
+  e.fields.push_back({"bytes", Value::string(b.copy(all_bytes))});
+  e.fields.push_back({"empty", Value::string("")});
+  std::string plain;
+  append_json_map(plain, e.fields);
+  std::string expected;
+  append_json_string(expected, plain);
+  expected = expected.substr(1, expected.size() - 2); // the content, without the quotes
+
+  std::string nested = "prefix:";
+  std::size_t plain_size = 0;
+  {
+    JsonWriter w(nested, JsonWriter::Mode::in_string);
+    w.map(e.fields);
+    plain_size = w.plain_size();
+  }
+  EXPECT_EQ(nested, "prefix:" + expected);
+  EXPECT_EQ(plain_size, plain.size());
+}
+
 TEST(Batch, CloneIsDeep) {
   auto b = std::make_unique<Batch>();
   Event& e = b->add_event();

@@ -8,10 +8,10 @@ namespace logship {
 Result<void> plan_cwl_batches(std::vector<CwlEvent>& events, const CwlBatchLimits& limits,
                               std::vector<CwlBatchRange>& out) {
   for (const CwlEvent& e : events) {
-    if (cwl_event_size(e.message, limits) > limits.max_bytes) {
+    if (cwl_event_size(e, limits) > limits.max_bytes) {
       return make_error(fmt::format(
           "event {} has a {}-byte message; at most {} bytes fit in a PutLogEvents call (split it)",
-          e.source_index, e.message.size(), limits.max_bytes - limits.per_event_overhead));
+          e.source_index, e.size(), limits.max_bytes - limits.per_event_overhead));
     }
   }
   std::stable_sort(events.begin(), events.end(), [](const CwlEvent& a, const CwlEvent& b) {
@@ -19,7 +19,7 @@ Result<void> plan_cwl_batches(std::vector<CwlEvent>& events, const CwlBatchLimit
   });
   CwlBatchRange current;
   for (std::size_t i = 0; i < events.size(); ++i) {
-    const std::size_t size = cwl_event_size(events[i].message, limits);
+    const std::size_t size = cwl_event_size(events[i], limits);
     const bool full =
         current.size() > 0 &&
         (current.size() >= limits.max_events || current.bytes + size > limits.max_bytes ||

@@ -30,6 +30,13 @@ struct CwlEvent {
   std::int64_t timestamp_ms = 0;
   std::string_view message;       // UTF-8; must outlive the batches planned over it
   std::uint32_t source_index = 0; // the caller's reference back to the input event
+  // `message` is already escaped as JSON string content (JsonWriter::Mode::in_string); the
+  // message CloudWatch stores, and counts, is `plain_size` bytes long.
+  bool escaped = false;
+  std::uint32_t plain_size = 0;
+
+  // The size CloudWatch counts: the message as stored.
+  std::size_t size() const { return escaped ? plain_size : message.size(); }
 };
 
 struct CwlBatchLimits {
@@ -42,6 +49,9 @@ struct CwlBatchLimits {
 // Bytes an event counts for in a call: max(1, message bytes) + overhead.
 inline std::size_t cwl_event_size(std::string_view message, const CwlBatchLimits& limits) {
   return (message.empty() ? 1 : message.size()) + limits.per_event_overhead;
+}
+inline std::size_t cwl_event_size(const CwlEvent& e, const CwlBatchLimits& limits) {
+  return (e.size() == 0 ? 1 : e.size()) + limits.per_event_overhead;
 }
 
 // One PutLogEvents call: the events [begin, end) of the sorted vector.

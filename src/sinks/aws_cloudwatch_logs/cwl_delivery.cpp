@@ -109,8 +109,8 @@ CwlDelivery::send(CwlStreamWork& work, std::span<const CwlEvent> events, bool re
       m_counters.events_dropped_invalid.add();
       spdlog::error("CloudWatch Logs refused an event of {} / {} (timestamp {} ms, {} bytes): {}. "
                     "It is dropped and counted in events_dropped_invalid.",
-                    work.group, work.stream, events.front().timestamp_ms,
-                    events.front().message.size(), describe(e));
+                    work.group, work.stream, events.front().timestamp_ms, events.front().size(),
+                    describe(e));
       return Outcome::dropped;
     default:
       break;
@@ -234,7 +234,9 @@ tl::expected<CwlDelivery::Outcome, Error> CwlDelivery::accepted(CwlStreamWork& w
   again.reserve(n);
   for (std::size_t i = 0; i < events.size(); ++i) {
     if (rejected->is_rejected(i)) {
-      again.push_back(CwlEvent{now_ms, events[i].message, events[i].source_index});
+      CwlEvent e = events[i]; // the message as it was encoded (escaped or not)
+      e.timestamp_ms = now_ms;
+      again.push_back(e);
     }
   }
   auto outcome = send(work, again, true);

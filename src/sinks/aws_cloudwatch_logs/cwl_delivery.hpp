@@ -34,7 +34,9 @@ struct CwlStreamWork {
   std::string text;
   std::vector<std::size_t> starts; // where each event's message starts in `text`
   std::vector<std::int64_t> times; // each event's timestamp, ms
-  std::vector<CwlEvent> events;    // sorted by time (made from the above by the router)
+  std::vector<std::uint32_t>
+      plain_sizes;              // 0: the message is plain text; else escaped JSON of this size
+  std::vector<CwlEvent> events; // sorted by time (made from the above by the router)
   std::vector<CwlBatchRange> ranges;
 };
 

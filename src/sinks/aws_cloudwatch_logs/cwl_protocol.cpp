@@ -51,7 +51,13 @@ void build_put_log_events_body(std::string& out, std::string_view group, std::st
     first = false;
     write_integer(w, e.timestamp_ms);
     w.raw(",\"message\":");
-    w.string(e.message.empty() ? k_cwl_empty_message : e.message);
+    if (e.escaped) {
+      w.raw('"');
+      w.raw(e.message);
+      w.raw('"');
+    } else {
+      w.string(e.message.empty() ? k_cwl_empty_message : e.message);
+    }
     w.raw('}');
   }
   w.raw("]}");

@@ -27,14 +27,15 @@ std::int64_t clamp_cwl_timestamp(std::int64_t timestamp_ms, const CwlTimeWindow&
   return timestamp_ms;
 }
 
-void append_cwl_record_json(std::string& out, const Map& fields,
-                            std::optional<std::int64_t> original_time_ns) {
+std::size_t append_cwl_record_json(std::string& out, const Map& fields,
+                                   std::optional<std::int64_t> original_time_ns,
+                                   JsonWriter::Mode mode) {
+  JsonWriter w(out, mode);
   if (!original_time_ns) {
-    append_json_map(out, fields);
-    return;
+    w.map(fields);
+    return w.plain_size();
   }
   const std::string original = format_rfc3339(*original_time_ns);
-  JsonWriter w(out);
   auto write_original = [&](std::string_view key) {
     w.string(key);
     w.raw(':');
@@ -80,7 +81,8 @@ void append_cwl_record_json(std::string& out, const Map& fields,
       w.raw(',');
     }
     if (find_field(fields, "logship") == nullptr) {
-      w.raw("\"logship\":{");
+      w.string("logship");
+      w.raw(":{");
       write_original("original_timestamp");
       w.raw('}');
     } else {
@@ -88,6 +90,7 @@ void append_cwl_record_json(std::string& out, const Map& fields,
     }
   }
   w.raw('}');
+  return w.plain_size();
 }
 
 } // namespace logship

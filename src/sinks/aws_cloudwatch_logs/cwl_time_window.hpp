@@ -9,6 +9,7 @@
 // The window is narrowed by `margin_ms` on both sides so that an event accepted here is still
 // inside AWS's window when the call reaches AWS after a few retries.
 
+#include "codecs/json_writer.hpp"
 #include "core/value.hpp"
 
 #include <cstdint>
@@ -38,8 +39,11 @@ std::int64_t clamp_cwl_timestamp(std::int64_t timestamp_ms, const CwlTimeWindow&
 // Appends the record's compact JSON (as append_json_map does). With `original_time_ns`, adds
 // `original_timestamp` (RFC 3339) to the top-level `logship` map, appending a `logship` map when
 // there is none; if `logship` holds something other than a map, the top-level key
-// "logship.original_timestamp" is appended instead, so that nothing is overwritten.
-void append_cwl_record_json(std::string& out, const Map& fields,
-                            std::optional<std::int64_t> original_time_ns);
+// "logship.original_timestamp" is appended instead, so that nothing is overwritten. With
+// Mode::in_string the JSON is written escaped as string content (see JsonWriter). Returns the size
+// of the plain JSON text.
+std::size_t append_cwl_record_json(std::string& out, const Map& fields,
+                                   std::optional<std::int64_t> original_time_ns,
+                                   JsonWriter::Mode mode = JsonWriter::Mode::plain);
 
 } // namespace logship

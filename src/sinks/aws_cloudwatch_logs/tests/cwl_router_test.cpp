@@ -10,6 +10,24 @@ namespace {
 constexpr std::int64_t k_now_ms = 1709211909'000;
 constexpr std::int64_t k_ms = 1'000'000;
 
+// The message CloudWatch stores: escaped messages (JSON encoding) unescaped, sizes checked.
+std::string stored(const CwlEvent& e) {
+  if (!e.escaped) {
+    return std::string(e.message);
+  }
+  std::string out;
+  for (std::size_t i = 0; i < e.message.size(); ++i) {
+    char c = e.message[i];
+    if (c == '\\' && i + 1 < e.message.size()) {
+      c = e.message[++i];
+      c = c == 'n' ? '\n' : c == 't' ? '\t' : c;
+    }
+    out += c;
+  }
+  EXPECT_EQ(out.size(), e.size());
+  return out;
+}
+
 class CwlRouterTest : public ::testing::Test {
 protected:
   CwlRouter router(std::string group = "/gen3/{{ ns }}",
@@ -67,7 +85,8 @@ TEST_F(CwlRouterTest, EventsGoToTheirGroupAndStreamInTimeOrder) {
   EXPECT_EQ(m_works[0].stream, "2024-02-29.web-1");
   ASSERT_EQ(m_works[0].events.size(), 2u);
   EXPECT_EQ(m_works[0].events[0].timestamp_ms, k_now_ms - 7);
-  EXPECT_EQ(m_works[0].events[0].message,
+  EXPECT_TRUE(m_works[0].events[0].escaped);
+  EXPECT_EQ(stored(m_works[0].events[0]),
             R"({"ns":"default","kubernetes":{"pod_name":"web-1"},"message":"a"})");
   EXPECT_EQ(m_works[0].events[1].timestamp_ms, k_now_ms - 5);
   EXPECT_EQ(m_works[1].stream, "2024-02-29.web-2");
@@ -85,7 +104,7 @@ TEST_F(CwlRouterTest, StorageIsReusedAcrossBatches) {
   ASSERT_EQ(route(r), 1u);
   EXPECT_EQ(m_works[0].stream, "2024-02-29.web-2");
   ASSERT_EQ(m_works[0].events.size(), 1u);
-  EXPECT_NE(m_works[0].events[0].message.find("\"c\""), std::string_view::npos);
+  EXPECT_NE(stored(m_works[0].events[0]).find("\"c\""), std::string::npos);
 }
 
 TEST_F(CwlRouterTest, AMissingStreamFieldGoesToTheFallbackStream) {
@@ -134,9 +153,9 @@ TEST_F(CwlRouterTest, OutOfWindowTimesAreClampedAndTheOriginalKept) {
   window.now_ms = k_now_ms;
   EXPECT_EQ(events[0].timestamp_ms, window.oldest_ms());
   EXPECT_EQ(events[1].timestamp_ms, window.newest_ms());
-  EXPECT_NE(events[0].message.find(
+  EXPECT_NE(stored(events[0]).find(
                 R"("logship":{"original_timestamp":"2024-01-30T13:05:09.000000000Z"})"),
-            std::string_view::npos)
+            std::string::npos)
       << events[0].message;
   EXPECT_EQ(counter("events_clamped_too_old"), 1u);
   EXPECT_EQ(counter("events_clamped_too_new"), 1u);
@@ -180,6 +199,25 @@ TEST_F(CwlRouterTest, AnOversizeMessageIsSentInNumberedPartsThatRebuildIt) {
   EXPECT_EQ(rebuilt, big);
   EXPECT_EQ(counter("events_split"), 1u);
   EXPECT_EQ(counter("event_parts"), 3u);
+}
+
+TEST_F(CwlRouterTest, AnOversizeRecordIsSplitAsItsPlainJson) {
+  m_max_event_bytes = 200;
+  auto r = router("/g", "s");
+  add(k_now_ms, "default", "web-1", std::string(450, '"')); // 900 bytes once escaped
+  ASSERT_EQ(route(r), 1u);
+  const auto& events = m_works[0].events;
+  ASSERT_GE(events.size(), 3u);
+  std::string rebuilt;
+  for (const CwlEvent& e : events) {
+    EXPECT_FALSE(e.escaped);
+    EXPECT_LE(e.size(), 200u);
+    rebuilt += e.message.substr(e.message.find("] ") + 2);
+  }
+  std::string plain;
+  append_json_map(plain, m_batch.events()[0].fields);
+  EXPECT_EQ(rebuilt, plain);
+  EXPECT_EQ(counter("events_split"), 1u);
 }
 
 } // namespace
