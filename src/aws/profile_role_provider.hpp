@@ -1,7 +1,7 @@
 #pragma once
 // Role assumption configured in the selected profile: role_arn with credential_source
 // (Environment | Ec2InstanceMetadata | EcsContainer) or with source_profile (a profile holding
-// static keys; longer role chains are refused). STS AssumeRole with external_id,
+// static keys; longer role chains are refused), not both. STS AssumeRole with external_id,
 // role_session_name and duration_seconds from the profile. A profile with
 // web_identity_token_file is left to the web identity provider.
 //
