@@ -384,3 +384,22 @@ def wait_for_event_count(client, group, n, timeout, proc=None):
                 f"{event_count(events)} in {len(events)} streams")
         sleep(max(POLL_SECONDS, min(took, 1.0)))
 
+
+def cloudwatch_config(data_dir, include, sink_options, gen3=True):
+    """kubernetes_logs (from the beginning) [-> gen3] -> aws_cloudwatch_logs `cw` with
+    `sink_options`, as config text."""
+    from support import yaml_value
+    lines = [f"data_dir: {yaml_value(data_dir)}",
+             "sources:",
+             "  k8s:",
+             "    type: kubernetes_logs",
+             f"    include: {yaml_value(list(include))}",
+             "    read_from: beginning"]
+    if gen3:
+        lines += ["transforms:", "  gen3: {type: gen3, inputs: [k8s]}"]
+    lines += ["sinks:",
+              "  cw:",
+              "    type: aws_cloudwatch_logs",
+              f"    inputs: [{'gen3' if gen3 else 'k8s'}]"]
+    lines += [f"    {k}: {yaml_value(v)}" for k, v in sink_options.items()]
+    return "\n".join(lines) + "\n"

@@ -80,6 +80,11 @@ def go_json_string(text):
     return out
 
 
+def rfc3339(dt):
+    """A timezone-aware datetime as a container runtime writes it: nanoseconds, `Z`."""
+    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond * 1000:09d}Z"
+
+
 def docker_line(text, stream="stdout", time=DEFAULT_TIME, partial=False):
     """One Docker json-file line (bytes, with its newline):
     {"log":"<text>\\n","stream":"stdout","time":"..."}; a partial piece has no \\n in "log"."""

@@ -25,9 +25,6 @@ SAMPLE_PODS = {  # sample file -> (pod, namespace, container)
 }
 
 
-def rfc3339(dt):
-    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond * 1000:09d}Z"
-
 
 def utc_date(ms):
     return datetime.fromtimestamp(ms / 1000, timezone.utc).strftime("%Y-%m-%d")
@@ -51,20 +48,8 @@ class MotoTestCase(support.E2ETestCase):
     def cw_config(self, **sink_options):
         options = {"group": GROUP, "endpoint": self.moto.endpoint, "create_missing_group": True}
         options.update(sink_options)
-        lines = [f"data_dir: {support.yaml_value(self.data_dir)}",
-                 "sources:",
-                 "  k8s:",
-                 "    type: kubernetes_logs",
-                 f"    include: {support.yaml_value([os.path.join(self.logs, '*.log')])}",
-                 "    read_from: beginning",
-                 "transforms:",
-                 "  gen3: {type: gen3, inputs: [k8s]}",
-                 "sinks:",
-                 "  cw:",
-                 "    type: aws_cloudwatch_logs",
-                 "    inputs: [gen3]"]
-        lines += [f"    {k}: {support.yaml_value(v)}" for k, v in options.items()]
-        return "\n".join(lines) + "\n"
+        return aws_support.cloudwatch_config(self.data_dir, [os.path.join(self.logs, "*.log")],
+                                             options)
 
     def run_logship(self, env, timeout=240, expect_rc=0):
         ls = self.logship()
@@ -101,7 +86,7 @@ class CloudWatchMotoTest(MotoTestCase):
             when = start + timedelta(milliseconds=n)
             text = (json.dumps({"gen3log": "app", "n": n, "msg": "generated"})
                     if n % 10 == 0 else support.numbered(n))
-            files.setdefault(pod, []).append(docker_line(text, time=rfc3339(when)))
+            files.setdefault(pod, []).append(docker_line(text, time=support.rfc3339(when)))
             expected[n] = (pod, int(when.timestamp() * 1000))
         for pod, lines in files.items():
             support.write_file(support.pod_file(self.logs, pod, "default", "app"), b"".join(lines))
@@ -155,7 +140,7 @@ class CloudWatchMotoTest(MotoTestCase):
 
     def test_a_wrong_secret_key_is_a_clear_authentication_error(self):
         support.write_file(support.pod_file(self.logs, "web-1", "default", "web"),
-                           docker_line(support.numbered(1), time=rfc3339(datetime.now(timezone.utc))))
+                           docker_line(support.numbered(1), time=support.rfc3339(datetime.now(timezone.utc))))
         env = dict(self.moto.env(), AWS_SECRET_ACCESS_KEY="not-the-secret")
         # 75 (EX_TEMPFAIL): records were given up on; they are read again on the next start.
         _, stderr, counters = self.run_logship(env, expect_rc=75)
@@ -186,7 +171,7 @@ class NodeAgentPolicyTest(MotoTestCase):
         self.moto.logs_client().create_log_group(logGroupName=GROUP)
         when = datetime.now(timezone.utc) - timedelta(minutes=5)
         support.write_file(support.pod_file(self.logs, "web-1", "default", "web"),
-                           b"".join(docker_line(support.numbered(n), time=rfc3339(when))
+                           b"".join(docker_line(support.numbered(n), time=support.rfc3339(when))
                                     for n in range(50)))
         ls = self.logship()
         # create_missing_group stays off, as in gen3-agent.yaml.
@@ -241,7 +226,7 @@ class WebIdentityTest(MotoTestCase):
                     "AWS_ENDPOINT_URL_STS": self.moto.endpoint})
         when = datetime.now(timezone.utc) - timedelta(minutes=5)
         support.write_file(support.pod_file(self.logs, "web-1", "default", "web"),
-                           b"".join(docker_line(support.numbered(n), time=rfc3339(when))
+                           b"".join(docker_line(support.numbered(n), time=support.rfc3339(when))
                                     for n in range(20)))
         _, stderr, counters = self.run_logship(env)
         self.assert_counters(counters, {"cw": {"events_sent": 20, "auth_errors": 0}})

@@ -11,6 +11,7 @@ import sys
 import unittest
 from datetime import datetime, timedelta, timezone
 
+import aws_support
 import fake_cwl
 import support
 from support import docker_line
@@ -20,9 +21,6 @@ LINES = 6_000
 PODS = ("web-1-5b9c6d7f8-abcde", "web-2-5b9c6d7f8-fghij")
 
 
-def rfc3339(dt):
-    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond * 1000:09d}Z"
-
 
 class CloudWatchFaultsTest(support.E2ETestCase):
     def setUp(self):
@@ -31,7 +29,7 @@ class CloudWatchFaultsTest(support.E2ETestCase):
         self.addCleanup(self.fake.stop)
         start = datetime.now(timezone.utc) - timedelta(minutes=30)
         for p, pod in enumerate(PODS):
-            lines = [docker_line(support.numbered(n), time=rfc3339(start + timedelta(milliseconds=n)))
+            lines = [docker_line(support.numbered(n), time=support.rfc3339(start + timedelta(milliseconds=n)))
                      for n in range(p, LINES, len(PODS))]
             support.write_file(support.pod_file(self.logs, pod, "default", "web"), b"".join(lines))
 
@@ -39,23 +37,12 @@ class CloudWatchFaultsTest(support.E2ETestCase):
         options = {"group": GROUP, "endpoint": self.fake.endpoint, "region": "us-east-1",
                    "retry_initial_backoff_ms": 5, "retry_max_backoff_ms": 100}
         options.update(sink_options)
-        config = "\n".join(
-            [f"data_dir: {support.yaml_value(self.data_dir)}",
-             "sources:",
-             "  k8s:",
-             "    type: kubernetes_logs",
-             f"    include: {support.yaml_value([os.path.join(self.logs, '*.log')])}",
-             "    read_from: beginning",
-             "sinks:",
-             "  cw:",
-             "    type: aws_cloudwatch_logs",
-             "    inputs: [k8s]"]
-            + [f"    {k}: {support.yaml_value(v)}" for k, v in options.items()]) + "\n"
-        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-        env.update({"AWS_ACCESS_KEY_ID": "AKIDFAKE", "AWS_SECRET_ACCESS_KEY": "fake",
-                    "AWS_EC2_METADATA_DISABLED": "true",
-                    "AWS_CONFIG_FILE": os.path.join(self.tmp, "none"),
-                    "AWS_SHARED_CREDENTIALS_FILE": os.path.join(self.tmp, "none")})
+        config = aws_support.cloudwatch_config(self.data_dir, [os.path.join(self.logs, "*.log")],
+                                               options, gen3=False)
+        env = aws_support.child_env({"AWS_ACCESS_KEY_ID": "AKIDFAKE", "AWS_SECRET_ACCESS_KEY": "fake",
+                                     "AWS_EC2_METADATA_DISABLED": "true",
+                                     "AWS_CONFIG_FILE": os.path.join(self.tmp, "none"),
+                                     "AWS_SHARED_CREDENTIALS_FILE": os.path.join(self.tmp, "none")})
         ls = self.logship()
         ls.start(config, exit_on_eof=True, env=env)
         stderr = ls.wait(120 * support.TIMEOUT_SCALE)

@@ -185,19 +185,12 @@ std::size_t CwlRouter::route(const Batch& batch, const CwlTimeWindow& window,
     CwlStreamWork& work = works[slot_for(works, used)];
     std::int64_t ms = floor_ms(e.time_ns);
     std::optional<std::int64_t> original;
-    switch (classify_cwl_timestamp(ms, window)) {
-    case CwlTimeClass::ok:
-      break;
-    case CwlTimeClass::too_old:
-      m_counters.events_clamped_too_old.add();
+    if (const CwlTimeClass c = classify_cwl_timestamp(ms, window); c != CwlTimeClass::ok) {
+      (c == CwlTimeClass::too_old ? m_counters.events_clamped_too_old
+                                  : m_counters.events_clamped_too_new)
+          .add();
       original = e.time_ns;
       ms = clamp_cwl_timestamp(ms, window);
-      break;
-    case CwlTimeClass::too_new:
-      m_counters.events_clamped_too_new.add();
-      original = e.time_ns;
-      ms = clamp_cwl_timestamp(ms, window);
-      break;
     }
     encode(e, ms, original, work);
   }
