@@ -20,6 +20,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr std::size_t k_chunk = 256 * 1024;
 constexpr auto k_ghost_lifetime = std::chrono::seconds(60);
+constexpr auto k_recheck_after = std::chrono::milliseconds(100); // a pause worth a head check
 constexpr std::size_t k_max_ghosts = 4096;
 
 FileKey key_of(const struct stat& st) {
@@ -308,15 +309,15 @@ std::size_t FileTailer::read_file(TailedFile& f, std::size_t budget) {
   }
   f.deleted = st.st_nlink == 0;
   const auto size = static_cast<std::uint64_t>(st.st_size);
+  auto checked = Clock::now();
   if (size < f.read_pos) {
     reset_file(f);
-  } else if (f.at_eof && size > f.read_pos && !f.head.empty()) {
-    // New data after a pause: make sure the file was not truncated and rewritten past our
-    // position in between (copytruncate while the writer keeps going).
-    const std::string now = read_head(f.fd, f.head.size());
-    if (now != f.head) {
-      reset_file(f);
-    }
+  } else if ((f.at_eof || checked - f.last_read > k_recheck_after) && size > f.read_pos &&
+             rewritten(f)) {
+    // New data after a pause (at the end, or downstream was full): the file may have been
+    // truncated and rewritten past our position in between (copytruncate while the writer
+    // keeps going).
+    reset_file(f);
   }
   refresh_head(f, size);
   if (size <= f.read_pos) {
@@ -332,7 +333,16 @@ std::size_t FileTailer::read_file(TailedFile& f, std::size_t budget) {
   std::memcpy(m_buf.data(), f.partial.data(), len);
   f.partial.clear();
   std::size_t total = 0;
+  bool replaced = false;
   while (total < budget) {
+    if (Clock::now() - checked > k_recheck_after) {
+      // consume_lines waited long (downstream was full): check again before reading on.
+      checked = Clock::now();
+      if (rewritten(f)) {
+        replaced = true;
+        break;
+      }
+    }
     ensure_buffer(len + k_chunk);
     const ssize_t n = ::pread(f.fd, m_buf.data() + len, k_chunk, static_cast<off_t>(f.read_pos));
     if (n < 0 && errno == EINTR) {
@@ -353,7 +363,15 @@ std::size_t FileTailer::read_file(TailedFile& f, std::size_t budget) {
   }
   f.partial.assign(m_buf.data(), len);
   m_counters.bytes_read->add(total);
+  f.last_read = Clock::now();
+  if (replaced) {
+    reset_file(f);
+  }
   return total;
+}
+
+bool FileTailer::rewritten(const TailedFile& f) const {
+  return !f.head.empty() && read_head(f.fd, f.head.size()) != f.head;
 }
 
 void FileTailer::deliver(TailedFile& f, std::string_view line, const LineInfo& info) {

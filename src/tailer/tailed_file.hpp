@@ -44,6 +44,7 @@ struct TailedFile {
   bool at_eof = false;
   bool touched = false; // lines handed over since the last batch was sealed
   std::chrono::steady_clock::time_point eof_since;
+  std::chrono::steady_clock::time_point last_read; // the end of the last read_file call
   std::unique_ptr<FileUserState> user;
 
   // The offset a checkpoint may hold: everything before it is in emitted records.
