@@ -1,5 +1,7 @@
 #include "config/pipeline_config.hpp"
 
+#include "config/option_reader.hpp"
+
 #include <fmt/format.h>
 #include <fstream>
 #include <functional>
@@ -153,6 +155,28 @@ void check_graph(const YAML::Node& root, const PipelineConfig& cfg, ConfigErrors
   }
 }
 
+void read_service_options(const YAML::Node& root, PipelineConfig& out, ConfigErrors& errors) {
+  if (root["api"].IsDefined()) {
+    if (!root["api"].IsMap()) {
+      errors.add("api", "expected a map, e.g. {address: 127.0.0.1:2020}", line_of(root["api"]));
+    } else {
+      OptionReader api(root["api"], "api", errors);
+      out.api.enabled = api.get_bool("enabled", true);
+      out.api.address = api.get_string("address", out.api.address);
+      api.finish();
+    }
+  }
+  if (const YAML::Node t = root["drain_timeout_seconds"]; t.IsDefined()) {
+    int seconds = 0;
+    if (!t.IsScalar() || !YAML::convert<int>::decode(t, seconds) || seconds < 1 || seconds > 3600) {
+      errors.add("drain_timeout_seconds", "expected a number of seconds from 1 to 3600",
+                 line_of(t));
+    } else {
+      out.drain_timeout_seconds = seconds;
+    }
+  }
+}
+
 } // namespace
 
 PipelineConfig parse_pipeline_config(const std::string& text, const EnvLookup& env,
@@ -172,7 +196,8 @@ PipelineConfig parse_pipeline_config(const std::string& text, const EnvLookup& e
   }
   for (const auto& kv : root) {
     const std::string k = kv.first.Scalar();
-    if (k != "data_dir" && k != "sources" && k != "transforms" && k != "sinks" && k != "tests") {
+    if (k != "data_dir" && k != "api" && k != "drain_timeout_seconds" && k != "sources" &&
+        k != "transforms" && k != "sinks" && k != "tests") {
       errors.add(k, "unknown top-level key", line_of(kv.first));
     }
   }
@@ -183,6 +208,7 @@ PipelineConfig parse_pipeline_config(const std::string& text, const EnvLookup& e
       out.data_dir = root["data_dir"].Scalar();
     }
   }
+  read_service_options(root, out, errors);
   out.tests = root["tests"];
   read_section(root, ComponentKind::source, out, errors);
   read_section(root, ComponentKind::transform, out, errors);

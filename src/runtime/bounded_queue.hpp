@@ -72,6 +72,12 @@ public:
     return item;
   }
 
+  std::size_t size() {
+    std::lock_guard lock(m_mutex);
+    return m_items.size();
+  }
+  std::size_t capacity() const { return m_capacity; }
+
   // Removes and returns everything still queued (used to fail what an aborted sink never sent).
   std::deque<T> take_all() {
     std::lock_guard lock(m_mutex);

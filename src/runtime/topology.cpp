@@ -25,6 +25,8 @@ struct Topology::Node {
   std::thread thread;
   Counter* events_in = nullptr;
   Counter* events_out = nullptr;
+  Counter* bytes_in = nullptr; // input bytes (of the log files) the batches stand for
+  Counter* bytes_out = nullptr;
   Counter* errors = nullptr;
   Counter* batches_given_up = nullptr;
 };
@@ -89,6 +91,9 @@ private:
 Topology::Topology() : m_stop_fd(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {}
 
 Topology::~Topology() {
+  for (const std::uint64_t id : m_collectors) {
+    m_metrics->remove_collector(id);
+  }
   if (!m_joined) {
     abort();
     join();
@@ -119,11 +124,14 @@ std::unique_ptr<Topology> Topology::build(const PipelineConfig& config,
       node->sink = make_component(registry.sinks, c, ctx, errors);
       break;
     }
+    metrics.set_component_type(c.id, c.type);
     if (c.kind != ComponentKind::source) {
       node->input = std::make_unique<BoundedQueue<BatchPtr>>(k_queue_capacity);
       node->events_in = &metrics.counter(c.id, "events_in");
+      node->bytes_in = &metrics.counter(c.id, "input_bytes_in");
     }
     node->events_out = &metrics.counter(c.id, "events_out");
+    node->bytes_out = &metrics.counter(c.id, "input_bytes_out");
     if (c.kind == ComponentKind::sink) {
       node->errors = &metrics.counter(c.id, "write_errors");
       node->batches_given_up = &metrics.counter(c.id, "batches_given_up");
@@ -145,6 +153,20 @@ std::unique_ptr<Topology> Topology::build(const PipelineConfig& config,
 
 void Topology::start(bool exit_on_eof) {
   m_exit_on_eof = exit_on_eof;
+  // Registered at start, not at build: a configuration being checked for a reload must not
+  // report its queues next to the running one's.
+  for (auto& node : m_nodes) {
+    if (node->input) {
+      // Batches waiting in front of the component: a full queue means it is the bottleneck.
+      auto* queue = node->input.get();
+      m_collectors.push_back(
+          m_metrics->add_collector(node->config.id, [queue](std::vector<LabelledValue>& out) {
+            out.push_back({"queue_batches", {}, {}, static_cast<std::int64_t>(queue->size())});
+            out.push_back(
+                {"queue_capacity_batches", {}, {}, static_cast<std::int64_t>(queue->capacity())});
+          }));
+    }
+  }
   {
     std::lock_guard lock(m_mutex);
     m_running = static_cast<int>(m_nodes.size());
@@ -235,6 +257,7 @@ bool Topology::emit(Node& node, BatchPtr batch) {
     return true;
   }
   node.events_out->add(batch->size());
+  node.bytes_out->add(batch->input_bytes());
   bool ok = true;
   for (std::size_t i = 0; i < node.outputs.size(); ++i) {
     // The last consumer takes the original; the others share it.
@@ -272,6 +295,7 @@ void Topology::run_transform(Node& node) {
     auto batch = node.input->pop_for(k_transform_tick, timed_out);
     if (batch) {
       node.events_in->add((*batch)->size());
+      node.bytes_in->add((*batch)->input_bytes());
       node.transform->process(std::move(*batch), out);
     } else if (timed_out) {
       node.transform->flush(out, false);
@@ -292,11 +316,13 @@ void Topology::run_sink(Node& node) {
   while (auto item = node.input->pop()) {
     BatchPtr batch = std::move(*item);
     node.events_in->add(batch->size());
+    node.bytes_in->add(batch->input_bytes());
     std::chrono::milliseconds backoff{100};
     while (true) {
       auto r = node.sink->write(*batch);
       if (r) {
         node.events_out->add(batch->size());
+        node.bytes_out->add(batch->input_bytes());
         break;
       }
       node.errors->add();

@@ -52,6 +52,7 @@ private:
 
   std::vector<std::unique_ptr<Node>> m_nodes;
   MetricsRegistry* m_metrics = nullptr;
+  std::vector<std::uint64_t> m_collectors;
   bool m_exit_on_eof = false;
   std::atomic<bool> m_stopping{false};
   std::atomic<bool> m_aborted{false};
