@@ -49,8 +49,8 @@ MHD_Result reply(MHD_Connection* connection, unsigned int status, const std::str
 }
 
 MHD_Result handle(void* cls, MHD_Connection* connection, const char* url, const char* method,
-                  const char* /*version*/, const char* /*upload_data*/,
-                  size_t* upload_data_size, void** /*con_cls*/) {
+                  const char* /*version*/, const char* /*upload_data*/, size_t* upload_data_size,
+                  void** /*con_cls*/) {
   const auto* handlers = static_cast<const ApiServer::Handlers*>(cls);
   if (*upload_data_size != 0) {
     *upload_data_size = 0; // a body is not read: GET and HEAD take none
@@ -96,10 +96,10 @@ Result<std::unique_ptr<ApiServer>> ApiServer::start(const std::string& address,
   if (found->ai_family == AF_INET6) {
     flags |= MHD_USE_IPv6;
   }
-  server->m_daemon = MHD_start_daemon(
-      flags, 0, nullptr, nullptr, &handle, server->m_handlers.get(), MHD_OPTION_SOCK_ADDR,
-      found->ai_addr, MHD_OPTION_CONNECTION_TIMEOUT, 10u, MHD_OPTION_CONNECTION_LIMIT, 16u,
-      MHD_OPTION_END);
+  server->m_daemon =
+      MHD_start_daemon(flags, 0, nullptr, nullptr, &handle, server->m_handlers.get(),
+                       MHD_OPTION_SOCK_ADDR, found->ai_addr, MHD_OPTION_CONNECTION_TIMEOUT, 10u,
+                       MHD_OPTION_CONNECTION_LIMIT, 16u, MHD_OPTION_END);
   const int bind_errno = errno;
   freeaddrinfo(found);
   if (server->m_daemon == nullptr) {
@@ -109,8 +109,8 @@ Result<std::unique_ptr<ApiServer>> ApiServer::start(const std::string& address,
   const MHD_DaemonInfo* info = MHD_get_daemon_info(server->m_daemon, MHD_DAEMON_INFO_BIND_PORT);
   const unsigned port = info != nullptr ? info->port : 0;
   const bool v6 = hp->host.find(':') != std::string::npos;
-  server->m_address = v6 ? fmt::format("[{}]:{}", hp->host, port)
-                          : fmt::format("{}:{}", hp->host, port);
+  server->m_address =
+      v6 ? fmt::format("[{}]:{}", hp->host, port) : fmt::format("{}:{}", hp->host, port);
   return server;
 }
 

@@ -77,8 +77,8 @@ std::string MetricsRegistry::to_prometheus() const {
   std::vector<Family> families;
   for (const Entry& e : m_entries) {
     Family& f = family(families, metric_name(e.name, !e.is_gauge), !e.is_gauge);
-    const std::string value = e.is_gauge ? std::to_string(e.gauge.value())
-                                         : std::to_string(e.counter.value());
+    const std::string value =
+        e.is_gauge ? std::to_string(e.gauge.value()) : std::to_string(e.counter.value());
     f.samples += fmt::format("{}{} {}\n", f.name, labels(e.component, type_of(e.component)), value);
   }
   std::vector<LabelledValue> collected;
@@ -87,10 +87,9 @@ std::string MetricsRegistry::to_prometheus() const {
     collector.second(collected);
     for (const LabelledValue& v : collected) {
       Family& f = family(families, metric_name(v.name, false), false);
-      f.samples += fmt::format("{}{} {}\n", f.name,
-                               labels(collector.first, type_of(collector.first), v.label,
-                                      v.label_value),
-                               v.value);
+      f.samples += fmt::format(
+          "{}{} {}\n", f.name,
+          labels(collector.first, type_of(collector.first), v.label, v.label_value), v.value);
     }
   }
   std::string out;

@@ -46,6 +46,9 @@ private:
   void run_source(Node& node);
   void run_transform(Node& node);
   void run_sink(Node& node);
+  void run_buffered_sink(Node& node);
+  // Writes until it succeeds; false when aborted or the sink gave up (permanent error, no buffer).
+  bool write_with_retry(Node& node, const Batch& batch);
   bool emit(Node& node, BatchPtr batch);
   void close_outputs(Node& node);
   void thread_done();

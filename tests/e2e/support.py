@@ -571,6 +571,8 @@ def yaml_value(value):
         return json.dumps(value)  # a JSON string is a YAML double-quoted scalar
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(yaml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {yaml_value(v)}" for k, v in value.items()) + "}"
     raise TypeError(f"no YAML for {value!r}")
 
 

@@ -13,6 +13,7 @@ import json
 import os
 import random
 import signal
+import subprocess
 import sys
 import threading
 import unittest
@@ -326,6 +327,109 @@ class FaultSuiteTest(support.E2ETestCase):
         duplicated = report(f"SIGTERM with a slow endpoint (deadline 2 s after {took:.1f} s, then "
                             "25 s)", len(writer.numbers()), counts)
         self.assertLessEqual(duplicated, 2 * MAX_BATCH)
+
+    # ---------------------------------------------------------------------------------------------
+    # The disk buffer
+
+    def buffered_lines(self, pod, count):
+        path = support.pod_file(self.logs, pod, "default", "app")
+        start = self.recent()
+        support.write_file(path, b"".join(
+            docker_line(numbered(n), time=support.rfc3339(start + timedelta(milliseconds=n)))
+            for n in range(count)))
+        return path
+
+    def wait_buffered(self, ls, address, count):
+        """Waits until the sink `cw` took `count` events into its buffer (acknowledged)."""
+        self.wait_for(lambda: (support.metric(support.scrape(address), "logship_events_in_total",
+                                              "cw") or 0) >= count,
+                      f"{count} events in the disk buffer", proc=ls)
+
+    def test_disk_buffer_keeps_a_deleted_files_lines_across_kill9(self):
+        count = 5000
+        path = self.buffered_lines("buffered", count)
+        port = aws_support.free_port()
+        ls = self.logship()
+        buffer = {"buffer": {"type": "disk", "max_bytes": 64 << 20}}
+        address = self.cwl_start(ls, f"http://127.0.0.1:{port}", buffer)  # the endpoint is down
+        self.wait_buffered(ls, address, count)
+        metrics = support.scrape(address)
+        self.assertGreater(support.metric(metrics, "logship_buffer_bytes", "cw"), 0)
+        os.unlink(path)  # rotated away and deleted: only the buffer has these lines now
+        ls.kill9()
+        fake = fake_cwl.FakeCloudWatchLogs(groups=[GROUP], port=port).start()
+        self.addCleanup(fake.stop)
+        address = self.cwl_start(ls, fake.endpoint, buffer)
+        self.wait_for(lambda: set(range(count)) <= self.cwl_counts(fake).keys(),
+                      lambda: f"all {count} lines from the buffer "
+                      f"({len(self.cwl_counts(fake))} delivered)", proc=ls)
+        self.wait_for(lambda: support.metric(support.scrape(address), "logship_buffer_bytes",
+                                             "cw") == 0, "the buffer to empty", proc=ls)
+        ls.terminate()
+        counts = self.cwl_counts(fake)
+        self.assert_exactly_once(list(counts.elements()), range(count),
+                                 "lines of a deleted file, through the buffer and a kill -9")
+        report("disk buffer: file deleted + kill -9 while the endpoint is down", count, counts)
+
+    def test_disk_buffer_damage_is_skipped_and_counted(self):
+        count = 3000
+        self.buffered_lines("damaged", count)
+        port = aws_support.free_port()
+        ls = self.logship()
+        buffer = {"buffer": {"type": "disk", "max_bytes": 64 << 20}}
+        address = self.cwl_start(ls, f"http://127.0.0.1:{port}", buffer)
+        self.wait_buffered(ls, address, count)
+        ls.kill9()
+        seg_dir = os.path.join(self.data_dir, "buffer", "cw")
+        segments = sorted(f for f in os.listdir(seg_dir) if f.endswith(".seg"))
+        with open(os.path.join(seg_dir, segments[0]), "r+b") as f:
+            f.seek(os.path.getsize(f.name) // 2)
+            f.write(b"\xde\xad\xbe\xef")  # one record (or two) damaged mid-segment
+        fake = fake_cwl.FakeCloudWatchLogs(groups=[GROUP], port=port).start()
+        self.addCleanup(fake.stop)
+        address = self.cwl_start(ls, fake.endpoint, buffer)
+        self.wait_for(lambda: (support.metric(support.scrape(address), "logship_buffer_bytes", "cw")
+                               == 0 and len(self.cwl_counts(fake)) > 0),
+                      "the buffer to empty", proc=ls)
+        metrics = support.scrape(address)
+        damaged = support.metric(metrics, "logship_buffer_records_damaged_total", "cw")
+        ls.terminate()
+        counts = self.cwl_counts(fake)
+        lost = set(range(count)) - counts.keys()
+        self.assertIn(damaged, (1, 2))
+        self.assertEqual(len(lost), damaged, f"lost {sorted(lost)} but {damaged} counted damaged")
+        self.assertEqual(max(counts.values()), 1)
+        report("disk buffer: 4 bytes damaged mid-segment", count, counts,
+               {"buffer_records_damaged": damaged})
+
+    def test_disk_buffer_out_of_space_waits_and_loses_nothing(self):
+        buffer_dir = os.path.join(self.data_dir, "buffer")
+        os.makedirs(buffer_dir)
+        if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", buffer_dir],
+                          capture_output=True).returncode != 0:
+            self.skipTest("cannot mount a 1 MiB tmpfs here (needs root)")
+        self.addCleanup(subprocess.run, ["umount", "-l", buffer_dir], capture_output=True)
+        count = 20000  # about 4 MB in the buffer's format: four times the room there is
+        self.buffered_lines("full", count)
+        port = aws_support.free_port()
+        ls = self.logship()
+        buffer = {"buffer": {"type": "disk", "max_bytes": 64 << 20}}
+        address = self.cwl_start(ls, f"http://127.0.0.1:{port}", buffer)
+        self.wait_for(lambda: (support.metric(support.scrape(address),
+                                              "logship_buffer_write_errors_total", "cw") or 0) >= 1,
+                      "the buffer to run out of space", proc=ls)
+        fake = fake_cwl.FakeCloudWatchLogs(groups=[GROUP], port=port).start()
+        self.addCleanup(fake.stop)
+        self.wait_for(lambda: set(range(count)) <= self.cwl_counts(fake).keys(),
+                      lambda: f"all {count} lines once there is room again "
+                      f"({len(self.cwl_counts(fake))} delivered)", proc=ls)
+        metrics = support.scrape(address)
+        ls.terminate()
+        counts = self.cwl_counts(fake)
+        self.assert_exactly_once(list(counts.elements()), range(count), "lines through a full disk")
+        report("disk buffer directory out of space (1 MiB tmpfs)", count, counts,
+               {"buffer_write_errors (retried)": support.metric(
+                   metrics, "logship_buffer_write_errors_total", "cw")})
 
 
 if __name__ == "__main__":
