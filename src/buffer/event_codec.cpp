@@ -120,7 +120,9 @@ public:
   }
 
   // A count of items that each take at least one byte: more than the bytes left is damage.
-  bool count(std::uint64_t& n) { return varint(n) && (n <= m_p.size() || fail("a count past the end")); }
+  bool count(std::uint64_t& n) {
+    return varint(n) && (n <= m_p.size() || fail("a count past the end"));
+  }
 
   bool value(Value& out, int depth) {
     if (depth > k_max_event_depth) {

@@ -418,8 +418,8 @@ Result<void> RecordLog::save_cursor(LogPosition at) {
     r = make_error(std::strerror(errno));
   }
   if (!r) {
-    return make_error(fmt::format("disk buffer {}: saving the cursor: {}", m_options.dir,
-                                  r.error().message));
+    return make_error(
+        fmt::format("disk buffer {}: saving the cursor: {}", m_options.dir, r.error().message));
   }
   return {};
 }

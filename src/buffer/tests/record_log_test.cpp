@@ -28,8 +28,9 @@ struct LogFixture : ::testing::Test {
     o.drop_oldest = drop_oldest;
     o.fsync = false;
     auto log = std::make_unique<RecordLog>(
-        o, RecordLogCounters{&metrics.counter("s", "damaged"), &metrics.counter("s", "damaged_bytes"),
-                             &metrics.counter("s", "dropped"), &metrics.gauge("s", "bytes")});
+        o,
+        RecordLogCounters{&metrics.counter("s", "damaged"), &metrics.counter("s", "damaged_bytes"),
+                          &metrics.counter("s", "dropped"), &metrics.gauge("s", "bytes")});
     EXPECT_TRUE(log->open().has_value());
     return log;
   }
