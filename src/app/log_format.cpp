@@ -20,7 +20,7 @@ public:
                         std::chrono::floor<std::chrono::milliseconds>(msg.time).time_since_epoch())
                         .count();
     m_line = "{\"time\":\"";
-    const std::string time = format_rfc3339(ns); // 2026-11-24T18:13:27.175000000Z
+    const std::string time = format_rfc3339(ns);                   // 2026-11-24T18:13:27.175000000Z
     m_line += time.size() == 30 ? time.substr(0, 23) + 'Z' : time; // milliseconds, as in text
     m_line += "\",\"level\":\"";
     const auto level = spdlog::level::to_string_view(msg.level);

@@ -23,6 +23,7 @@ namespace {
 constexpr std::uint32_t k_magic = 0x3142534C; // "LSB1" little-endian
 constexpr std::size_t k_header = 12;
 constexpr std::uint32_t k_max_payload = 1U << 30;
+constexpr std::size_t k_read_ahead = 1 << 20;
 
 void put_u32(std::string& out, std::uint32_t v) {
   for (int i = 0; i < 4; ++i) {
@@ -177,6 +178,9 @@ Result<void> RecordLog::start_segment() {
     return make_error(fmt::format("disk buffer {}: {}", path, std::strerror(errno)));
   }
   if (m_write_fd >= 0) {
+    if (m_options.fsync) {
+      ::fdatasync(m_write_fd); // appends not synced yet are in it; sync() covers the new one only
+    }
     ::close(m_write_fd);
   }
   m_write_fd = fd;
@@ -263,9 +267,6 @@ Result<void> RecordLog::append(const Batch& batch) {
   const std::uint64_t before = m_segments.back().size;
   lock.unlock(); // only this thread writes; the reader sees the bytes once `size` says so
   auto r = write_all(fd, m_frame);
-  if (r && m_options.fsync && ::fdatasync(fd) != 0) {
-    r = make_error(fmt::format("fdatasync: {}", std::strerror(errno)));
-  }
   lock.lock();
   if (!r) {
     // Out of space, say: take the part written back off, so that the segment ends in whole
@@ -279,6 +280,14 @@ Result<void> RecordLog::append(const Batch& batch) {
   m_segments.back().records += batch.size();
   update_gauges();
   m_changed.notify_all();
+  return {};
+}
+
+Result<void> RecordLog::sync() {
+  if (m_options.fsync && m_write_fd >= 0 && ::fdatasync(m_write_fd) != 0) {
+    return make_error(
+        fmt::format("disk buffer {}: fdatasync: {}", m_options.dir, std::strerror(errno)));
+  }
   return {};
 }
 
@@ -304,26 +313,48 @@ bool RecordLog::next_segment() {
   return false;
 }
 
-bool RecordLog::read_record(std::uint64_t limit) {
+const char* RecordLog::fetch(std::uint64_t offset, std::size_t n, std::uint64_t limit) {
   if (m_read_fd_seq != m_read.segment) {
     if (m_read_fd >= 0) {
       ::close(m_read_fd);
     }
     m_read_fd = ::open(segment_path(m_read.segment).c_str(), O_RDONLY | O_CLOEXEC);
     m_read_fd_seq = m_read.segment;
+    m_window.clear();
   }
-  char header[k_header];
-  if (m_read_fd < 0 || m_read.offset + k_header > limit ||
-      !pread_all(m_read_fd, header, k_header, m_read.offset)) {
+  if (m_read_fd < 0 || offset + n > limit) {
+    return nullptr;
+  }
+  if (offset < m_window_at || offset + n > m_window_at + m_window.size()) {
+    // Read ahead: one call for many records.
+    const std::size_t want = static_cast<std::size_t>(
+        std::min<std::uint64_t>(limit - offset, std::max(n, k_read_ahead)));
+    m_window.resize(want);
+    if (!pread_all(m_read_fd, m_window.data(), want, offset)) {
+      m_window.clear();
+      return nullptr;
+    }
+    m_window_at = offset;
+  }
+  return m_window.data() + (offset - m_window_at);
+}
+
+bool RecordLog::read_record(std::uint64_t limit) {
+  const char* header = fetch(m_read.offset, k_header, limit);
+  if (header == nullptr) {
     return false;
   }
   const std::uint32_t len = get_u32(header + 4);
+  const std::uint32_t crc = get_u32(header + 8);
   if (get_u32(header) != k_magic || len > limit - m_read.offset - k_header) {
     return false;
   }
-  m_payload.resize(len);
-  return pread_all(m_read_fd, m_payload.data(), len, m_read.offset + k_header) &&
-         crc_of(m_payload) == get_u32(header + 8);
+  const char* payload = fetch(m_read.offset + k_header, len, limit);
+  if (payload == nullptr) {
+    return false;
+  }
+  m_payload = std::string_view(payload, len);
+  return crc_of(m_payload) == crc;
 }
 
 bool RecordLog::read(std::size_t max_events, std::size_t max_bytes, Batch& out) {
@@ -341,6 +372,7 @@ bool RecordLog::read(std::size_t max_events, std::size_t max_bytes, Batch& out) 
     ::close(m_read_fd);
     m_read_fd = -1;
     m_read_fd_seq = UINT64_MAX;
+    m_window.clear();
   }
   m_changed.wait(lock, [&] { return m_aborted || m_writing_closed || available(); });
   if (m_aborted || !available()) {

@@ -9,8 +9,9 @@
 // A record (little-endian): u32 magic 0x3142534C ("LSB1"), u32 payload length, u32 CRC-32 (zlib) of
 // the payload, then the payload: one event as event_codec.hpp writes it.
 //
-// Durability: with `fsync`, append() calls fdatasync before it returns, so a batch whose acks
-// settle after append() survives a power loss; without it, it survives a crash of the process.
+// Durability: with `fsync`, sync() calls fdatasync (the caller groups several appends under one
+// sync and lets their acks settle after it), so an acknowledged batch survives a power loss;
+// without it, it survives a crash of the process.
 // The cursor is advanced after delivery: a crash re-delivers at most what was read but not
 // committed (at least once).
 //
@@ -31,6 +32,7 @@
 #include <deque>
 #include <mutex>
 #include <string>
+#include <string_view>
 
 namespace logship {
 
@@ -66,8 +68,11 @@ public:
   Result<void> open();
 
   // Writer thread. Appends every event of the batch. Blocks while full (block policy) until the
-  // reader frees room or abort(); false-free error on I/O failure or abort.
+  // reader frees room or abort(); an error on I/O failure (nothing of the batch is kept) or abort.
   Result<void> append(const Batch& batch);
+  // Writer thread. With `fsync`, makes what was appended durable (fdatasync); call it before
+  // letting the appended batches' acknowledgements go. Without `fsync` it does nothing.
+  Result<void> sync();
   // Writer thread: nothing more will be appended; read() returns false once all is read.
   void close_writing();
 
@@ -97,6 +102,9 @@ private:
   void update_gauges();             // with m_mutex held
   // Reads the record at m_read into m_payload; false if the bytes there are not one.
   bool read_record(std::uint64_t limit);
+  // `n` bytes of the segment being read at `offset` (below `limit`), through a read-ahead
+  // window; nullptr if they cannot be read.
+  const char* fetch(std::uint64_t offset, std::size_t n, std::uint64_t limit);
   bool next_segment(); // with m_mutex held: moves m_read to the segment after it, if any
   Result<void> save_cursor(LogPosition at);
 
@@ -112,8 +120,10 @@ private:
   std::uint64_t m_read_fd_seq = UINT64_MAX;
   bool m_writing_closed = false;
   bool m_aborted = false;
-  std::string m_frame;   // writer's scratch
-  std::string m_payload; // reader's scratch
+  std::string m_frame;        // writer's scratch
+  std::string_view m_payload; // the record last read, in m_window
+  std::string m_window;       // read-ahead bytes of segment m_read_fd_seq from m_window_at
+  std::uint64_t m_window_at = 0;
 };
 
 } // namespace logship

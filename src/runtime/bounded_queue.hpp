@@ -72,6 +72,18 @@ public:
     return item;
   }
 
+  // An item if one is queued now; never waits.
+  std::optional<T> try_pop() {
+    std::lock_guard lock(m_mutex);
+    if (m_items.empty()) {
+      return std::nullopt;
+    }
+    T item = std::move(m_items.front());
+    m_items.pop_front();
+    m_not_full.notify_one();
+    return item;
+  }
+
   std::size_t size() {
     std::lock_guard lock(m_mutex);
     return m_items.size();

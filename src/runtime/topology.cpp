@@ -14,6 +14,7 @@ namespace logship {
 
 namespace {
 constexpr std::size_t k_queue_capacity = 4; // batches per edge
+constexpr std::size_t k_sync_group = 16;    // batches appended to a disk buffer per fdatasync
 
 } // namespace
 
@@ -411,6 +412,29 @@ void Topology::run_sink(Node& node) {
   thread_done();
 }
 
+void Topology::append_with_retry(Node& node, const Batch& batch) {
+  // Appended means acknowledged (after the sync): the buffer now holds the records, whatever
+  // happens to the files they came from. A failed append (disk full) is retried; the source
+  // waits meanwhile.
+  std::chrono::milliseconds backoff{100};
+  while (true) {
+    auto r = node.buffer->append(batch);
+    if (r) {
+      return;
+    }
+    if (m_aborted) {
+      batch.fail_acks();
+      return;
+    }
+    node.buffer_write_errors->add();
+    spdlog::warn("Sink {} cannot append to its disk buffer, retrying in {} ms: {}", node.config.id,
+                 backoff.count(), r.error().message);
+    std::unique_lock lock(m_mutex);
+    m_cv.wait_for(lock, backoff, [&] { return m_aborted.load(); });
+    backoff = std::min(backoff * 2, std::chrono::milliseconds{5'000});
+  }
+}
+
 void Topology::run_buffered_sink(Node& node) {
   RecordLog& log = *node.buffer;
   if (auto r = log.open(); !r) {
@@ -443,28 +467,32 @@ void Topology::run_buffered_sink(Node& node) {
       }
     }
   });
+  std::vector<BatchPtr> group;
   while (auto item = node.input->pop()) {
-    BatchPtr batch = std::move(*item);
-    node.events_in->add(batch->size());
-    node.bytes_in->add(batch->input_bytes());
-    // Appended means acknowledged: the buffer now holds the records, whatever happens to the
-    // files they came from. A failed append (disk full) is retried; the source waits meanwhile.
-    std::chrono::milliseconds backoff{100};
-    while (true) {
-      auto r = log.append(*batch);
-      if (r || m_aborted) {
-        if (!r) {
-          batch->fail_acks();
-        }
+    // What is queued goes in under one fdatasync; the acks settle when the group is let go.
+    group.push_back(std::move(*item));
+    while (group.size() < k_sync_group) {
+      auto more = node.input->try_pop();
+      if (!more) {
         break;
       }
-      node.buffer_write_errors->add();
-      spdlog::warn("Sink {} cannot append to its disk buffer, retrying in {} ms: {}",
-                   node.config.id, backoff.count(), r.error().message);
-      std::unique_lock lock(m_mutex);
-      m_cv.wait_for(lock, backoff, [&] { return m_aborted.load(); });
-      backoff = std::min(backoff * 2, std::chrono::milliseconds{5'000});
+      group.push_back(std::move(*more));
     }
+    for (const BatchPtr& batch : group) {
+      node.events_in->add(batch->size());
+      node.bytes_in->add(batch->input_bytes());
+      append_with_retry(node, *batch);
+    }
+    if (auto r = log.sync(); !r && !m_aborted) {
+      // The kernel may have dropped the pages it failed to write: do not vouch for them.
+      spdlog::error("Sink {}: {}; the records are not acknowledged (read again next start).",
+                    node.config.id, r.error().message);
+      node.buffer_write_errors->add();
+      for (const BatchPtr& batch : group) {
+        batch->fail_acks();
+      }
+    }
+    group.clear();
   }
   log.close_writing();
   node.buffer_thread.join();

@@ -47,6 +47,7 @@ private:
   void run_transform(Node& node);
   void run_sink(Node& node);
   void run_buffered_sink(Node& node);
+  void append_with_retry(Node& node, const Batch& batch);
   // Writes until it succeeds; false when aborted or the sink gave up (permanent error, no buffer).
   bool write_with_retry(Node& node, const Batch& batch);
   bool emit(Node& node, BatchPtr batch);
