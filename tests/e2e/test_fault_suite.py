@@ -371,6 +371,39 @@ class FaultSuiteTest(support.E2ETestCase):
                                  "lines of a deleted file, through the buffer and a kill -9")
         report("disk buffer: file deleted + kill -9 while the endpoint is down", count, counts)
 
+    def test_kill9_ten_times_with_the_disk_buffer(self):
+        fake = fake_cwl.FakeCloudWatchLogs(groups=[GROUP]).start()
+        self.addCleanup(fake.stop)
+        paths = [support.pod_file(self.logs, f"kbuf-{i}", "default", "app") for i in range(2)]
+        writer = Writer(self, paths, total=20_000, per_step=200, start_time=self.recent())
+        buffer = {"buffer": {"type": "disk", "max_bytes": 64 << 20}}
+        rng = random.Random(11)
+        ls = self.logship()
+        for run in range(10):
+            self.cwl_start(ls, fake.endpoint, buffer)
+            before = sum(self.cwl_counts(fake).values())
+            threshold = before + rng.randint(20, 3000)
+            self.wait_for(lambda: sum(self.cwl_counts(fake).values()) >= threshold or (
+                not writer.thread.is_alive() and writer.numbers() <= self.cwl_counts(fake).keys()),
+                f"run {run}: deliveries before the kill", proc=ls)
+            ls.kill9()
+        self.join_thread(writer.thread)
+        address = self.cwl_start(ls, fake.endpoint, buffer)
+        self.wait_for(lambda: writer.numbers() <= self.cwl_counts(fake).keys(),
+                      lambda: f"all {len(writer.numbers())} lines after 10 kills "
+                      f"({len(self.cwl_counts(fake))} delivered)", proc=ls)
+        damaged = support.metric(support.scrape(address), "logship_buffer_records_damaged_total",
+                                 "cw")
+        ls.terminate()
+        counts = self.cwl_counts(fake)
+        self.assertEqual(set(counts) - writer.numbers(), set())
+        self.assertEqual(damaged, 0)
+        # Per kill: the batch being delivered from the buffer, and the batches appended but not
+        # yet synced (read from the files again).
+        duplicated = report("kill -9 x10 with the disk buffer (CloudWatch)",
+                            len(writer.numbers()), counts, {"buffer_records_damaged": damaged})
+        self.assertLessEqual(duplicated, 10 * 6 * 512)
+
     def test_disk_buffer_damage_is_skipped_and_counted(self):
         count = 3000
         self.buffered_lines("damaged", count)
