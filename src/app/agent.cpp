@@ -6,9 +6,11 @@
 #include "config/pipeline_config.hpp"
 #include "runtime/topology.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <filesystem>
 #include <optional>
 #include <pthread.h>
 #include <spdlog/spdlog.h>
@@ -46,6 +48,34 @@ std::optional<Built> load(const std::string& file, MetricsRegistry& metrics, boo
   return std::nullopt;
 }
 
+// A disk buffer left by a sink that is gone (renamed, removed, or its buffer turned off) holds
+// records nobody will deliver: say so, loudly, once per start or reload.
+void warn_orphaned_buffers(const PipelineConfig& config) {
+  namespace fs = std::filesystem;
+  const fs::path root =
+      fs::path(config.data_dir.empty() ? "/var/lib/logship" : config.data_dir) / "buffer";
+  std::error_code ec;
+  for (const auto& dir : fs::directory_iterator(root, ec)) {
+    const std::string id = dir.path().filename().string();
+    const bool owned =
+        std::any_of(config.components.begin(), config.components.end(), [&](const auto& c) {
+          return c.kind == ComponentKind::sink && c.id == id && c.node.IsMap() &&
+                 c.node["buffer"].IsMap() && c.node["buffer"]["type"].IsScalar() &&
+                 c.node["buffer"]["type"].Scalar() == "disk";
+        });
+    std::uintmax_t bytes = 0;
+    for (const auto& f : fs::directory_iterator(dir.path(), ec)) {
+      bytes += f.path().extension() == ".seg" ? f.file_size(ec) : 0;
+    }
+    if (!owned && bytes > 0) {
+      spdlog::warn("Disk buffer {} belongs to no sink with a disk buffer in this configuration: "
+                   "its {} bytes of records are not being delivered. Bring the sink `{}` back "
+                   "(with buffer: {{type: disk}}) or delete the directory.",
+                   dir.path().string(), bytes, id);
+    }
+  }
+}
+
 enum class State { running, reloading, draining };
 
 class Agent {
@@ -67,6 +97,7 @@ public:
       return k_exit_config;
     }
     m_current = std::move(*built);
+    warn_orphaned_buffers(m_current.config);
     if (m_current.config.api.enabled) {
       auto api = ApiServer::start(m_current.config.api.address, m_metrics,
                                   [this](std::string& status) { return health(status); });
@@ -172,6 +203,7 @@ private:
     m_given_up += m_current.topology->batches_given_up();
     m_current = Built{}; // the old components go (and with them their metrics collectors)
     m_current = std::move(*next);
+    warn_orphaned_buffers(m_current.config);
     m_current.topology->start(m_exit_on_eof);
     m_state = State::running;
     spdlog::info("Reloaded {}: {} component(s) running.", m_file,

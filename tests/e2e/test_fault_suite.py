@@ -404,6 +404,17 @@ class FaultSuiteTest(support.E2ETestCase):
                             len(writer.numbers()), counts, {"buffer_records_damaged": damaged})
         self.assertLessEqual(duplicated, 10 * 6 * 512)
 
+    def test_a_buffer_no_sink_owns_is_reported(self):
+        orphan = os.path.join(self.data_dir, "buffer", "old-sink")
+        os.makedirs(orphan)
+        support.write_file(os.path.join(orphan, "0000000000000000.seg"), b"x" * 100)
+        support.write_file(support.pod_file(self.logs, "orphan", "default", "app"),
+                           docker_line("hello"))
+        ls = self.logship()
+        ls.start(self.config(), exit_on_eof=True)
+        self.assertIn(f"Disk buffer {orphan} belongs to no sink with a disk buffer in this "
+                      "configuration: its 100 bytes", ls.wait())
+
     def test_disk_buffer_damage_is_skipped_and_counted(self):
         count = 3000
         self.buffered_lines("damaged", count)
