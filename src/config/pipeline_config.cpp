@@ -102,7 +102,7 @@ void read_section(const YAML::Node& root, ComponentKind kind, PipelineConfig& ou
   }
 }
 
-void check_graph(const YAML::Node& root, const PipelineConfig& cfg, ConfigErrors& errors) {
+void check_graph(const PipelineConfig& cfg, ConfigErrors& errors) {
   std::map<std::string, const ComponentConfig*> by_id;
   for (const ComponentConfig& c : cfg.components) {
     if (!by_id.emplace(c.id, &c).second) {
@@ -113,7 +113,9 @@ void check_graph(const YAML::Node& root, const PipelineConfig& cfg, ConfigErrors
     for (std::size_t i = 0; i < c.inputs.size(); ++i) {
       const auto it = by_id.find(c.inputs[i]);
       const std::string path = fmt::format("{}.inputs[{}]", c.path, i);
-      const int line = line_of(root[kind_section(c.kind)][c.id]["inputs"][i]);
+      // The entry's own node: looking the id up again in the section finds the first entry of a
+      // repeated id, which may not be a map (yaml-cpp then throws).
+      const int line = line_of(c.node["inputs"][i]);
       if (it == by_id.end()) {
         errors.add(path, fmt::format("no component named \"{}\"", c.inputs[i]), line);
       } else if (it->second->kind == ComponentKind::sink) {
@@ -216,7 +218,7 @@ PipelineConfig parse_pipeline_config(const std::string& text, const EnvLookup& e
   if (out.components.empty()) {
     errors.add("sources", "the pipeline has no components");
   }
-  check_graph(root, out, errors);
+  check_graph(out, errors);
   return out;
 }
 

@@ -99,6 +99,26 @@ TEST(PipelineConfig, StructuralErrors) {
   EXPECT_NE(bad_yaml[0].find("invalid YAML"), std::string::npos);
 }
 
+// Found by fuzz/config: an id used twice, first for something that is not a map, made the input
+// errors look up that first entry's `inputs`, and yaml-cpp's BadSubscript escaped the loader.
+TEST(PipelineConfig, RepeatedIdIsReportedNotThrown) {
+  std::vector<std::string> errors;
+  ASSERT_NO_THROW(errors = errors_of(R"(
+sources:
+  in: {type: file, include: [/x]}
+sinks:
+  out: not a map
+  out:
+    type: blackhole
+    inputs: [nope]
+)"));
+  const std::vector<std::string> expected = {
+      "sinks.out (line 5): expected a map with at least `type`",
+      "sinks.out.inputs[0] (line 8): no component named \"nope\"",
+  };
+  EXPECT_EQ(errors, expected);
+}
+
 } // namespace
 } // namespace logship
 
