@@ -14,7 +14,6 @@ namespace logship {
 
 namespace {
 constexpr std::size_t k_queue_capacity = 4; // batches per edge
-constexpr std::size_t k_sync_group = 16;    // batches appended to a disk buffer per fdatasync
 
 } // namespace
 
