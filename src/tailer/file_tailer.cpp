@@ -256,6 +256,7 @@ void FileTailer::start_file(Candidate& c, std::string head, std::uint64_t offset
   c.fd = -1;
   f->read_pos = offset;
   f->line_end = offset;
+  f->size_seen = c.last_size;
   f->head = std::move(head);
   m_handler.on_open(*f);
   m_checkpoints->track_file(f->key, f->generation, f->path, f->head, offset);
@@ -308,11 +309,12 @@ std::size_t FileTailer::read_file(TailedFile& f, std::size_t budget) {
   }
   f.deleted = st.st_nlink == 0;
   const auto size = static_cast<std::uint64_t>(st.st_size);
-  if (size < f.read_pos || (size > f.read_pos && replaced_since_seen(f))) {
+  if (size < f.read_pos) {
     reset_file(f);
   }
   refresh_head(f, size);
   if (size <= f.read_pos) {
+    f.size_seen = size;
     mark_eof(f);
     return 0;
   }
@@ -324,10 +326,6 @@ std::size_t FileTailer::read_file(TailedFile& f, std::size_t budget) {
   std::size_t total = 0;
   bool replaced = false;
   while (total < budget) {
-    if (replaced_since_seen(f)) { // consume_lines waited long (downstream was full)
-      replaced = true;
-      break;
-    }
     ensure_buffer(len + k_chunk);
     const ssize_t n = ::pread(f.fd, m_buf.data() + len, k_chunk, static_cast<off_t>(f.read_pos));
     if (n < 0 && errno == EINTR) {
@@ -342,7 +340,14 @@ std::size_t FileTailer::read_file(TailedFile& f, std::size_t budget) {
       mark_eof(f);
       break;
     }
-    f.seen_at = Clock::now(); // before consume_lines, which may wait on downstream
+    // The file may have been truncated and rewritten past our position since the last read
+    // (copytruncate while the writer goes on): the bytes just read would then be the middle of
+    // the new content. If the first bytes are still the file's, they were not (checked after
+    // the read, so a truncation after this check shows in the next read).
+    if (rewritten(f)) {
+      replaced = true;
+      break;
+    }
     f.read_pos += static_cast<std::uint64_t>(n);
     len += static_cast<std::size_t>(n);
     total += static_cast<std::size_t>(n);
@@ -350,8 +355,11 @@ std::size_t FileTailer::read_file(TailedFile& f, std::size_t budget) {
   }
   f.partial.assign(m_buf.data(), len);
   m_counters.bytes_read->add(total);
-  if (replaced) {
-    reset_file(f);
+  if (!replaced) {
+    f.size_seen = std::max(size, f.read_pos); // the size of the file we know we are reading
+  } else {
+    reset_file(f); // clears the head: the read below cannot find the file replaced again
+    return total + read_file(f, budget > total ? budget - total : 1);
   }
   return total;
 }
@@ -361,18 +369,6 @@ void FileTailer::mark_eof(TailedFile& f) {
     f.at_eof = true;
     f.eof_since = Clock::now();
   }
-}
-
-bool FileTailer::replaced_since_seen(TailedFile& f) {
-  // After a pause (the end of the file was reached, or downstream was full for a while) the file
-  // may have been truncated and rewritten past our position (copytruncate while the writer keeps
-  // going): its first bytes tell.
-  const auto now = Clock::now();
-  if (!f.at_eof && now - f.seen_at <= m_options.recheck_after) {
-    return false;
-  }
-  f.seen_at = now;
-  return rewritten(f);
 }
 
 bool FileTailer::rewritten(const TailedFile& f) const {
@@ -431,8 +427,16 @@ void FileTailer::consume_lines(TailedFile& f, std::size_t& len) {
 }
 
 void FileTailer::reset_file(TailedFile& f) {
-  spdlog::info("{} was truncated; reading it again from the start.", f.path);
   m_counters.files_truncated->add();
+  if (f.size_seen > f.line_end) {
+    const std::uint64_t unread = f.size_seen - f.line_end;
+    m_counters.truncated_unread_bytes->add(unread);
+    spdlog::warn("{} was truncated with at least {} bytes not read yet (lost, unless a copy of it "
+                 "is followed); reading it again from the start.",
+                 f.path, unread);
+  } else {
+    spdlog::info("{} was truncated; reading it again from the start.", f.path);
+  }
   if (identity_ready(f.head)) {
     m_ghosts.push_back(
         Ghost{f.key, f.path, f.head, f.committable(), Clock::now() + k_ghost_lifetime});
@@ -441,6 +445,7 @@ void FileTailer::reset_file(TailedFile& f) {
   f.generation += 1;
   f.read_pos = 0;
   f.line_end = 0;
+  f.size_seen = 0;
   f.hold_from.reset();
   f.partial.clear();
   f.skipping = false;

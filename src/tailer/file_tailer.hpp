@@ -17,9 +17,9 @@
 // Rotation by rename keeps the inode: the file is read to its end and let go rotate_wait after
 // its end was reached, once no scan matches it. A deleted file is read to its end and let go
 // rotate_wait later (its writer may still hold it open).
-// Truncation (size below the read position, or a changed head, checked whenever reading resumes
-// after a pause: at the end of the file, or recheck_after since the last read because downstream
-// was full) restarts the file at 0.
+// Truncation (size below the read position, or first bytes that changed, checked after every
+// read) restarts the file at 0; what it held past the last line handed over and had not been
+// read is counted (truncated_unread_bytes).
 
 #include "core/metrics.hpp"
 #include "tailer/change_watcher.hpp"
@@ -43,8 +43,6 @@ struct TailerOptions {
   std::size_t max_line_bytes = 1024 * 1024;
   std::chrono::milliseconds rotate_wait{5000};
   std::chrono::milliseconds fingerprint_wait{1000};
-  // A pause in reading a file longer than this calls for a head check before reading on.
-  std::chrono::milliseconds recheck_after{100};
 };
 
 struct TailerCounters {
@@ -55,6 +53,9 @@ struct TailerCounters {
   Counter* files_truncated;
   Counter* files_closed;
   Counter* read_errors;
+  // Bytes a file was known to hold past the last line handed over when it was found truncated:
+  // lost, unless a copy of the file (copytruncate) is followed.
+  Counter* truncated_unread_bytes;
 };
 
 class FileTailer {
@@ -123,8 +124,6 @@ private:
   void reset_file(TailedFile& f);
   // The file's first bytes are no longer those it was identified by (truncated and rewritten).
   bool rewritten(const TailedFile& f) const;
-  // rewritten(), checked when the file was not looked at for a while or its end was reached.
-  bool replaced_since_seen(TailedFile& f);
   void mark_eof(TailedFile& f);
   void close_file(TailedFile& f);
   void refresh_head(TailedFile& f, std::uint64_t size);

@@ -33,9 +33,10 @@ struct TailedFile {
   std::uint32_t generation = 0; // bumped on each truncation
   std::string path;
   int fd = -1;
-  std::uint64_t read_pos = 0; // next byte to read; bytes before it are consumed or in `partial`
-  std::string partial;        // bytes read that do not end in a newline yet
-  std::uint64_t line_end = 0; // offset after the last complete line handed over or skipped
+  std::uint64_t read_pos = 0;  // next byte to read; bytes before it are consumed or in `partial`
+  std::string partial;         // bytes read that do not end in a newline yet
+  std::uint64_t line_end = 0;  // offset after the last complete line handed over or skipped
+  std::uint64_t size_seen = 0; // the file's size when last looked at
   std::optional<std::uint64_t> hold_from; // set by the handler: records from here are pending
   std::string head;                       // the file's first bytes, up to k_head_bytes
   bool skipping = false; // inside an over-long line, after its first max_line_bytes
@@ -44,9 +45,6 @@ struct TailedFile {
   bool at_eof = false;
   bool touched = false; // lines handed over since the last batch was sealed
   std::chrono::steady_clock::time_point eof_since;
-  // When the bytes at read_pos were last known to belong to this file (the last read or head
-  // check); a longer pause calls for a head check before reading on.
-  std::chrono::steady_clock::time_point seen_at;
   std::unique_ptr<FileUserState> user;
 
   // The offset a checkpoint may hold: everything before it is in emitted records.

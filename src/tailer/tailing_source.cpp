@@ -47,9 +47,9 @@ TailingSource::TailingSource(TailingOptions options, const BuildContext& ctx)
       (m_data_dir.empty() ? std::string("/var/lib/logship") : m_data_dir) + "/checkpoints";
   m_checkpoints = std::make_shared<Checkpointer>(dir + "/" + m_id + ".json");
   TailerCounters counters{
-      &counter("bytes_read"),    &counter("lines_truncated"), &counter("files_discovered"),
-      &counter("files_resumed"), &counter("files_truncated"), &counter("files_closed"),
-      &counter("read_errors"),
+      &counter("bytes_read"),    &counter("lines_truncated"),        &counter("files_discovered"),
+      &counter("files_resumed"), &counter("files_truncated"),        &counter("files_closed"),
+      &counter("read_errors"),   &counter("truncated_unread_bytes"),
   };
   TailHandler& handler = *this;
   m_tailer = std::make_unique<FileTailer>(m_options.tailer, handler, m_checkpoints, counters);

@@ -337,6 +337,40 @@ def holds_open(pid, path):
     return any(p == path or p == path + " (deleted)" for p in open_paths(pid))
 
 
+def open_append(path, exclusive=False):
+    flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | (os.O_EXCL if exclusive else 0)
+    return os.open(path, flags, 0o644)
+
+
+def new_file_at_inode(test, path, old_ino):
+    """Creates `path` again at the deleted file's inode `old_ino`, and returns an O_APPEND
+    descriptor of it; skips `test` if the filesystem does not hand that inode out.
+
+    ext4 gives a new file the lowest free inode of its group, which is not always the one just
+    freed (logship may have freed lower ones, e.g. by replacing its checkpoint file). So
+    placeholder files (names the include glob does not match) take inodes until one gets
+    `old_ino`; that one is renamed to `path` (a rename keeps the inode)."""
+    holders, found = [], None
+    try:
+        for i in range(256):
+            holder = os.path.join(os.path.dirname(path), f".inode-holder-{i}")
+            fd = open_append(holder, exclusive=True)
+            ino = os.fstat(fd).st_ino
+            os.close(fd)
+            if ino == old_ino:
+                found = holder
+                break
+            holders.append(holder)
+        if found is None:
+            test.skipTest(f"the filesystem of {os.path.dirname(path)} did not give inode "
+                          f"{old_ino} to any of {len(holders)} new files")
+        os.rename(found, path)
+        return open_append(path)
+    finally:
+        for holder in holders:
+            os.unlink(holder)
+
+
 # --------------------------------------------------------------------------------------------------
 # The logship process
 

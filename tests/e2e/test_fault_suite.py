@@ -12,6 +12,7 @@ import collections
 import json
 import os
 import random
+import re
 import signal
 import sqlite3
 import subprocess
@@ -23,6 +24,7 @@ from datetime import datetime, timedelta, timezone
 import aws_support
 import fake_cwl
 import support
+import tcp_proxy
 from support import docker_line, numbered
 
 MAX_BATCH = 1000  # the most records one in-flight batch may repeat after a kill
@@ -36,6 +38,26 @@ def report(what, written, counts, drops=None):
                      f"{len(counts)} delivered, {duplicated} duplicated, dropped "
                      f"{drops or {}}\n")
     return duplicated
+
+
+class Numbered:
+    """Appends numbered docker lines (times 1 ms apart from `start`) to files; `expected` holds
+    every number written."""
+
+    def __init__(self, start):
+        self.start, self.next, self.expected, self.sizes = start, 0, set(), {}
+
+    def write(self, path, count):
+        """Returns the numbers written."""
+        lines = []
+        for n in range(self.next, self.next + count):
+            stamp = support.rfc3339(self.start + timedelta(milliseconds=n))
+            lines.append(docker_line(numbered(n), time=stamp))
+            self.expected.add(n)
+            self.sizes[n] = len(lines[-1])
+        self.next += count
+        support.append(path, b"".join(lines))
+        return set(range(self.next - count, self.next))
 
 
 class Writer:
@@ -153,7 +175,9 @@ class FaultSuiteTest(support.E2ETestCase):
     # ---------------------------------------------------------------------------------------------
     # CloudWatch Logs (fake endpoint)
 
-    def cwl_start(self, ls, fake_endpoint, extra_options=None, drain=None, exit_on_eof=False):
+    def cwl_start(self, ls, fake_endpoint, extra_options=None, drain=None, exit_on_eof=False,
+                  moto=None):
+        """Runs `ls` into the endpoint: the fake's (any key), or `moto`'s (its key, SigV4 checked)."""
         options = {"group": GROUP, "endpoint": fake_endpoint, "region": "us-east-1",
                    "retry_initial_backoff_ms": 10, "retry_max_backoff_ms": 500,
                    "request_timeout_ms": 5000}
@@ -162,12 +186,33 @@ class FaultSuiteTest(support.E2ETestCase):
                                                options, gen3=False) + API
         if drain is not None:
             config += f"drain_timeout_seconds: {drain}\n"
-        env = aws_support.child_env({"AWS_ACCESS_KEY_ID": "AKIDFAKE", "AWS_SECRET_ACCESS_KEY": "x",
-                                     "AWS_EC2_METADATA_DISABLED": "true",
-                                     "AWS_CONFIG_FILE": os.path.join(self.tmp, "none"),
-                                     "AWS_SHARED_CREDENTIALS_FILE": os.path.join(self.tmp, "none")})
+        env = aws_support.child_env(moto.env() if moto else {
+            "AWS_ACCESS_KEY_ID": "AKIDFAKE", "AWS_SECRET_ACCESS_KEY": "x",
+            "AWS_EC2_METADATA_DISABLED": "true",
+            "AWS_CONFIG_FILE": os.path.join(self.tmp, "none"),
+            "AWS_SHARED_CREDENTIALS_FILE": os.path.join(self.tmp, "none")})
         ls.start(config, exit_on_eof=exit_on_eof, env=env)
         return support.api_address(ls)
+
+    def moto(self):
+        """moto_server (SigV4 verified) with the suite's log group, a boto3 client of it, and a
+        TcpProxy to it (not up yet) for the agent to use."""
+        moto = aws_support.MotoServer(self.tmp).start()
+        self.addCleanup(moto.stop)
+        logs = moto.logs_client()
+        logs.create_log_group(logGroupName=GROUP)
+        proxy = tcp_proxy.TcpProxy(moto.port)
+        self.addCleanup(proxy.down)
+        return moto, logs, proxy
+
+    @staticmethod
+    def moto_counts(logs):
+        """How often each line number is in moto's log group, read back with boto3."""
+        counts = collections.Counter()
+        for events in aws_support.read_log_events(logs, GROUP).values():
+            for _, message in events:
+                counts.update(support.numbers([json.loads(message)]))
+        return counts
 
     @staticmethod
     def cwl_counts(*fakes):
@@ -182,17 +227,19 @@ class FaultSuiteTest(support.E2ETestCase):
         return datetime.now(timezone.utc) - timedelta(minutes=20)
 
     def test_cloudwatch_down_30s_then_back(self):
-        first = fake_cwl.FakeCloudWatchLogs(groups=[GROUP]).start()
-        self.addCleanup(first.stop)
-        port = first.port
+        # moto's CloudWatch Logs behind a proxy that goes away for 30 s (moto keeps its state);
+        # read back with boto3.
+        moto, logs, proxy = self.moto()
+        proxy.up()
         paths = [support.pod_file(self.logs, f"down-{i}", "default", "app") for i in range(2)]
-        # Writes 2 x 2,000 lines a second until told to stop (after the outage).
-        writer = Writer(self, paths, total=10**9, per_step=20, start_time=self.recent())
+        # Writes 2 x 500 lines a second until told to stop (after the outage).
+        writer = Writer(self, paths, total=10**9, per_step=5, start_time=self.recent())
         ls = self.logship()
-        address = self.cwl_start(ls, first.endpoint)
-        self.wait_for(lambda: sum(self.cwl_counts(first).values()) >= 500,
+        address = self.cwl_start(ls, proxy.endpoint, moto=moto)
+        self.wait_for(lambda: (support.metric(support.scrape(address), "logship_events_sent_total",
+                                              "cw") or 0) >= 500,
                       "500 events at the endpoint before it goes down", proc=ls)
-        first.stop()
+        proxy.down()
         down_at = support.monotonic()
         # While it is down: the agent stays healthy, retries, and falls behind the files.
         self.wait_for(lambda: (support.metric(support.scrape(address),
@@ -204,21 +251,23 @@ class FaultSuiteTest(support.E2ETestCase):
         lag = support.scrape(address)
         behind = sum(v for (n, _), v in lag.items() if n == "logship_file_read_lag_bytes")
         self.assertGreater(behind, 0, "the source did not fall behind while the sink was down")
-        second = fake_cwl.FakeCloudWatchLogs(groups=[GROUP], port=port).start()
-        self.addCleanup(second.stop)
+        proxy.up()
         writer.stop.set()
         self.join_thread(writer.thread)
         expected = writer.numbers()
-        self.wait_for(lambda: expected <= self.cwl_counts(first, second).keys(),
-                      lambda: f"all {len(expected)} lines after the outage "
-                      f"({len(self.cwl_counts(first, second))} delivered)", proc=ls)
+        self.wait_for(lambda: (support.metric(support.scrape(address), "logship_events_sent_total",
+                                              "cw") or 0) >= len(expected),
+                      lambda: f"{len(expected)} events sent after the outage", proc=ls)
+        self.wait_for(lambda: expected <= self.moto_counts(logs).keys(),
+                      lambda: f"all {len(expected)} lines in moto after the outage "
+                      f"({len(self.moto_counts(logs))} there)", proc=ls, interval=1)
         metrics = support.scrape(address)
         ls.terminate()
-        counts = self.cwl_counts(first, second)
+        counts = self.moto_counts(logs)  # exact: nothing is sending now
         drops = {k: support.metric(metrics, f"logship_{k}_total", "cw")
                  for k in ("events_rejected", "events_dropped_invalid")}
         self.assertEqual(set(drops.values()), {0})
-        duplicated = report("CloudWatch endpoint down 30 s", len(expected), counts, drops)
+        duplicated = report("CloudWatch (moto) unreachable 30 s", len(expected), counts, drops)
         self.assertLessEqual(duplicated, MAX_BATCH)
         self.assertEqual(set(counts) - expected, set())
 
@@ -244,33 +293,24 @@ class FaultSuiteTest(support.E2ETestCase):
                counts, {"events_rejected": counters["events_rejected"]})
 
     def test_rotation_while_cloudwatch_is_down(self):
-        fake = fake_cwl.FakeCloudWatchLogs(groups=[GROUP])  # not started: the endpoint is down
-        self.addCleanup(fake.stop)
-        port = aws_support.free_port()
-        start = self.recent()
+        moto, logs, proxy = self.moto()  # the proxy is not up: endpoint down
         renamed = support.pod_file(self.logs, "rot-rename", "default", "app")
         copied = support.pod_file(self.logs, "rot-copy", "default", "app")
         deleted = support.pod_file(self.logs, "rot-delete", "default", "app")
-        n = [0]
-        expected = set()
-
-        def write(path, count):
-            lines = []
-            for _ in range(count):
-                stamp = support.rfc3339(start + timedelta(milliseconds=n[0]))
-                lines.append(docker_line(numbered(n[0]), time=stamp))
-                expected.add(n[0])
-                n[0] += 1
-            support.append(path, b"".join(lines))
+        truncated = support.pod_file(self.logs, "rot-trunc", "default", "app")
+        lines = Numbered(self.recent())
+        write, expected = lines.write, lines.expected
 
         for p in (renamed, copied, deleted):
             write(p, 3000)
+        # Truncated without a copy: what was not read by then is gone, and counted.
+        may_lose = write(truncated, 3000)
         ls = self.logship()
-        address = self.cwl_start(ls, f"http://127.0.0.1:{port}")
+        address = self.cwl_start(ls, proxy.endpoint, moto=moto)
         self.wait_for(lambda: (support.metric(support.scrape(address),
                                               "logship_network_errors_total", "cw") or 0) >= 2,
                       "the sink failing while the endpoint is down", proc=ls)
-        # Rotation by rename (and a new file at the old name), copytruncate, deletion.
+        # Rotation by rename (and a new file at the old name), copytruncate, deletion, truncation.
         os.rename(renamed, renamed + ".1")
         write(renamed, 2000)
         with open(copied, "rb") as f:
@@ -279,19 +319,64 @@ class FaultSuiteTest(support.E2ETestCase):
         write(copied, 2000)
         write(deleted, 1000)
         os.unlink(deleted)
-        fake._requested_port = port
-        fake.start()
-        self.wait_for(lambda: expected <= self.cwl_counts(fake).keys(),
-                      lambda: f"all {len(expected)} lines after rotations while down "
-                      f"({len(self.cwl_counts(fake))} delivered, missing "
-                      f"{support.ranges(expected - self.cwl_counts(fake).keys())}; streams "
-                      f"{sorted(fake.streams(GROUP))}", proc=ls)
+        os.truncate(truncated, 0)
+        write(truncated, 1000)
+        proxy.up()
+        self.wait_for(lambda: expected - may_lose <= self.moto_counts(logs).keys(),
+                      lambda: f"all {len(expected - may_lose)} lines that outlive the rotations "
+                      f"while down ({len(self.moto_counts(logs))} delivered, missing "
+                      f"{support.ranges(expected - may_lose - self.moto_counts(logs).keys())}; "
+                      f"streams {aws_support.log_stream_names(logs, GROUP)}", proc=ls, interval=1)
         ls.terminate()
-        counts = self.cwl_counts(fake)
+        counts = self.moto_counts(logs)  # exact: the drain delivered what was in flight
         self.assertEqual(set(counts) - expected, set())
-        duplicated = report("rename + copytruncate + delete while the endpoint is down",
-                            len(expected), counts)
+        lost = expected - counts.keys()
+        self.assertLessEqual(lost, may_lose)
+        # The bytes the source knew of and had not read when it found the file truncated.
+        pattern = re.escape(truncated) + r" was truncated with at least (\d+) bytes not read"
+        counted = sum(int(m) for m in re.findall(pattern, ls.stderr_text()))
+        self.assertEqual(counted, sum(lines.sizes[n] for n in lost))
+        duplicated = report("rename + copytruncate + delete + truncate while the endpoint is down",
+                            len(expected), counts,
+                            {"truncated before read (lines)": len(lost),
+                             "truncated_unread_bytes of that file": counted})
         self.assertEqual(duplicated, 0)
+
+    def test_truncation_and_inode_reuse_while_cloudwatch_is_down(self):
+        # With the disk buffer the files are read on while the sink is down: a file truncated and
+        # rewritten, or deleted and its inode given to a new file, loses nothing.
+        moto, logs, proxy = self.moto()  # the proxy is not up: endpoint down
+        truncated = support.pod_file(self.logs, "trunc", "default", "app")
+        reused = support.pod_file(self.logs, "reuse", "default", "app")
+        lines = Numbered(self.recent())
+        lines.write(truncated, 3000)
+        lines.write(reused, 3000)
+        ls = self.logship()
+        buffer = {"buffer": {"type": "disk", "max_bytes": 64 << 20}}
+        address = self.cwl_start(ls, proxy.endpoint, buffer, moto=moto)
+        self.wait_buffered(ls, address, 6000, truncated, reused)
+        os.truncate(truncated, 0)
+        lines.write(truncated, 1000)
+        old_ino = os.stat(reused).st_ino
+        os.unlink(reused)
+        # The inode is free once logship has let go of the deleted file (rotate_wait after its end).
+        self.wait_for(lambda: not support.holds_open(ls.pid, reused),
+                      "logship to let go of the deleted file", proc=ls)
+        os.close(support.new_file_at_inode(self, reused, old_ino))
+        lines.write(reused, 1000)
+        proxy.up()
+        expected = lines.expected
+        self.wait_for(lambda: expected <= self.moto_counts(logs).keys(),
+                      lambda: f"all {len(expected)} lines after truncation and inode reuse "
+                      f"({len(self.moto_counts(logs))} delivered)", proc=ls, interval=1)
+        metrics = support.scrape(address)
+        ls.terminate()
+        counts = self.moto_counts(logs)
+        self.assert_exactly_once(list(counts.elements()), expected,
+                                 "lines through truncation and inode reuse")
+        self.assertEqual(support.metric(metrics, "logship_files_truncated_total", "k8s"), 1)
+        report("truncation + inode reuse while CloudWatch (moto) is down, disk buffer",
+               len(expected), counts)
 
     def test_sigterm_drains_a_slow_endpoint_within_the_deadline(self):
         plan = fake_cwl.FaultPlan()
@@ -340,16 +425,16 @@ class FaultSuiteTest(support.E2ETestCase):
             for n in range(count)))
         return path
 
-    def wait_buffered(self, ls, address, count, path):
+    def wait_buffered(self, ls, address, count, *paths):
         """Waits until the sink `cw` took `count` events into its buffer and the buffer confirmed
-        them: the source's checkpoint for `path` is at its end (a kill -9 before that reads the
-        last batch again, a duplicate the suite allows but these cases do not need)."""
+        them: the source's checkpoint for each of `paths` is at its end (a kill -9 before that
+        reads the last batch again, a duplicate the suite allows but these cases do not need)."""
         self.wait_for(lambda: (support.metric(support.scrape(address), "logship_events_in_total",
                                               "cw") or 0) >= count,
                       f"{count} events in the disk buffer", proc=ls)
-        size = os.path.getsize(path)
-        self.wait_for(lambda: self.checkpoint_offsets().get(path) == size,
-                      lambda: f"the checkpoint of {path} at its end ({size}): "
+        sizes = {path: os.path.getsize(path) for path in paths}
+        self.wait_for(lambda: all(self.checkpoint_offsets().get(p) == n for p, n in sizes.items()),
+                      lambda: f"the checkpoints at the files' ends {sizes}: "
                       f"{self.checkpoint_offsets()}", proc=ls)
 
     def checkpoint_offsets(self):

@@ -17,11 +17,6 @@ from support import cri_line, docker_line, numbered, numbers
 N = 20000
 
 
-def open_append(path, exclusive=False):
-    flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | (os.O_EXCL if exclusive else 0)
-    return os.open(path, flags, 0o644)
-
-
 class RotationTest(support.E2ETestCase):
     def delivered_in(self, reader, lo, hi, tag="seq"):
         """How many distinct numbers in [lo, hi) `reader` has seen (polls it first)."""
@@ -50,7 +45,7 @@ class RotationTest(support.E2ETestCase):
         path = support.pod_file(self.logs, "rot-6b7c8d9e0f-a1b2c", "default", "app")
         lines = [cri_line(numbered(n)) for n in range(N)]
 
-        fd = open_append(path, exclusive=True)
+        fd = support.open_append(path, exclusive=True)
         support.write_all(fd, lines[0])
         ls = self.logship()
         ls.start(self.config(rotate_wait_ms=5000))
@@ -68,7 +63,7 @@ class RotationTest(support.E2ETestCase):
                 ls.pause()  # logship is (almost surely) behind the writer: now it is, for sure
                 os.rename(path, f"{path}.{gen}")
                 write(old, r, r + piece)  # the old file is still written after the rename
-                new = open_append(path, exclusive=True)
+                new = support.open_append(path, exclusive=True)
                 write(new, r + piece, r + 2 * piece)
                 ls.resume()
                 # logship reads the old file to its end; then the runtime writes it once more,
@@ -106,7 +101,7 @@ class RotationTest(support.E2ETestCase):
         staging = os.path.join(self.tmp, "staging")
         os.makedirs(staging)
         lines = [(numbered(n) + "\n").encode() for n in range(N)]
-        fd = open_append(path, exclusive=True)
+        fd = support.open_append(path, exclusive=True)
         support.write_all(fd, lines[0])
 
         cfg = self.config(include=[os.path.join(self.logs, "*.log*")], source_type="file")
@@ -209,7 +204,7 @@ class RotationTest(support.E2ETestCase):
         one: lines that the writer, still holding the file, adds after logship reached its end
         are read, if they come within rotate_wait_ms."""
         path = support.pod_file(self.logs, "gone-2", "default", "app")
-        fd = open_append(path, exclusive=True)
+        fd = support.open_append(path, exclusive=True)
         try:
             support.write_all(fd, cri_line(numbered(0)))
             ls = self.logship()
@@ -230,34 +225,6 @@ class RotationTest(support.E2ETestCase):
         self.assertEqual(len(records), 1100)
         self.assert_counters(counters, {"k8s": {"events_out": 1100}})
 
-    def new_generation(self, path, old_ino):
-        """Creates `path` again at the deleted file's inode `old_ino`, and returns an O_APPEND
-        descriptor of it; skips the test if the filesystem does not hand that inode out.
-
-        ext4 gives a new file the lowest free inode of its group, which is not always the one
-        just freed (logship may have freed lower ones, e.g. by replacing its checkpoint file). So
-        placeholder files (names the include glob does not match) take inodes until one gets
-        `old_ino`; that one is renamed to `path` (a rename keeps the inode)."""
-        holders, found = [], None
-        try:
-            for i in range(256):
-                holder = os.path.join(os.path.dirname(path), f".inode-holder-{i}")
-                fd = open_append(holder, exclusive=True)
-                ino = os.fstat(fd).st_ino
-                os.close(fd)
-                if ino == old_ino:
-                    found = holder
-                    break
-                holders.append(holder)
-            if found is None:
-                self.skipTest(f"the filesystem of {self.tmp} did not give inode {old_ino} "
-                              f"to any of {len(holders)} new files")
-            os.rename(found, path)
-            return open_append(path)
-        finally:
-            for holder in holders:
-                os.unlink(holder)
-
     def test_new_file_at_reused_inode(self):
         """Delete a read file, create a new one (same name, same inode, longer than the old
         offset): the new file is read from its head."""
@@ -275,7 +242,7 @@ class RotationTest(support.E2ETestCase):
         # The inode is only free once logship has closed the deleted file.
         self.wait_for(lambda: not support.holds_open(ls.pid, path),
                       "logship to close the deleted file", proc=ls)
-        fd = self.new_generation(path, old_ino)
+        fd = support.new_file_at_inode(self, path, old_ino)
         try:
             support.write_all(fd, b"".join(cri_line(numbered(n, "gen2")) for n in range(300)))
         finally:
@@ -298,7 +265,7 @@ class RotationTest(support.E2ETestCase):
         self.assert_counters(counters, {"k8s": {"events_out": 100}})
 
         os.unlink(path)
-        fd = self.new_generation(path, old_ino)
+        fd = support.new_file_at_inode(self, path, old_ino)
         try:
             support.write_all(fd, b"".join(docker_line(numbered(n, "gen2")) for n in range(300)))
         finally:
