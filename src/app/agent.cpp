@@ -101,12 +101,17 @@ public:
     if (m_current.config.api.enabled) {
       auto api = ApiServer::start(m_current.config.api.address, m_metrics,
                                   [this](std::string& status) { return health(status); });
-      if (!api) {
+      if (api) {
+        m_api = std::move(*api);
+        spdlog::info("API listening on http://{} (/health, /metrics).", m_api->address());
+      } else if (m_current.config.api.configured) {
         spdlog::error("{}: api: {}", m_file, api.error().message);
         return k_exit_config;
+      } else {
+        spdlog::warn("{}; running without /health and /metrics (set `api: {{address: HOST:PORT}}` "
+                     "for another address, or `api: {{enabled: false}}`).",
+                     api.error().message);
       }
-      m_api = std::move(*api);
-      spdlog::info("API listening on http://{} (/health, /metrics).", m_api->address());
     }
     spdlog::info("Starting pipeline from {}.", m_file);
     m_current.topology->start(m_exit_on_eof);

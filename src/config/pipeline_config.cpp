@@ -163,6 +163,7 @@ void read_service_options(const YAML::Node& root, PipelineConfig& out, ConfigErr
       errors.add("api", "expected a map, e.g. {address: 127.0.0.1:2020}", line_of(root["api"]));
     } else {
       OptionReader api(root["api"], "api", errors);
+      out.api.configured = true;
       out.api.enabled = api.get_bool("enabled", true);
       out.api.address = api.get_string("address", out.api.address);
       api.finish();

@@ -27,9 +27,12 @@ struct ComponentConfig {
   std::vector<std::string> inputs;
 };
 
-// `api:`: the HTTP endpoint with /health and /metrics. Off unless the section is there.
+// `api:`: the HTTP endpoint with /health and /metrics. On at 127.0.0.1:2020 unless configured
+// otherwise; `configured` says whether the section was written (an address that was not written
+// and cannot be listened on is only warned about).
 struct ApiConfig {
-  bool enabled = false;
+  bool enabled = true;
+  bool configured = false;
   std::string address = "127.0.0.1:2020";
 };
 

@@ -508,6 +508,31 @@ class FaultSuiteTest(support.E2ETestCase):
                             len(writer.numbers()), counts, {"buffer_records_damaged": damaged})
         self.assertLessEqual(duplicated, 10 * 6 * 512)
 
+    def test_the_api_is_on_by_default_and_a_taken_default_port_is_only_a_warning(self):
+        # Without `api:` the endpoint is 127.0.0.1:2020. With that port taken (here by the test;
+        # in a cluster, say, by Fluent Bit) the agent warns and runs; an `api:` address written
+        # in the config that cannot be listened on is an error.
+        import socket
+        holder = socket.socket()
+        try:
+            holder.bind(("127.0.0.1", 2020))
+            holder.listen(1)
+        except OSError:
+            pass  # taken already: the agent cannot have it either
+        self.addCleanup(holder.close)
+        support.write_file(support.pod_file(self.logs, "api", "default", "app"),
+                           docker_line("hello"))
+        ls = self.logship()
+        ls.start(self.config(), exit_on_eof=True)
+        stderr = ls.wait()
+        self.assertIn("api address \"127.0.0.1:2020\": cannot listen there", stderr)
+        self.assertIn("running without /health and /metrics", stderr)
+        self.assertEqual(support.final_counters(stderr)["out"]["events_out"], 1)
+        ls.start(self.config() + "api: {address: '127.0.0.1:2020'}\n", exit_on_eof=True)
+        stderr = ls.wait(expect_rc=None)
+        self.assertNotEqual(ls.proc.returncode, 0)
+        self.assertIn("api: api address \"127.0.0.1:2020\": cannot listen there", stderr)
+
     def test_a_buffer_no_sink_owns_is_reported(self):
         orphan = os.path.join(self.data_dir, "buffer", "old-sink")
         os.makedirs(orphan)

@@ -143,12 +143,15 @@ TEST(PipelineConfig, ApiAndDrainTimeout) {
   std::vector<std::string> errors;
   PipelineConfig c = parsed(k_minimal, errors);
   EXPECT_TRUE(errors.empty());
-  EXPECT_FALSE(c.api.enabled); // no `api:` section: no endpoint
+  EXPECT_TRUE(c.api.enabled); // no `api:` section: the default endpoint, not insisted on
+  EXPECT_FALSE(c.api.configured);
+  EXPECT_EQ(c.api.address, "127.0.0.1:2020");
   EXPECT_EQ(c.drain_timeout_seconds, 25);
 
   c = parsed(std::string(k_minimal) + "api: {}\ndrain_timeout_seconds: 5\n", errors);
   EXPECT_TRUE(errors.empty()) << errors[0];
   EXPECT_TRUE(c.api.enabled);
+  EXPECT_TRUE(c.api.configured);
   EXPECT_EQ(c.api.address, "127.0.0.1:2020");
   EXPECT_EQ(c.drain_timeout_seconds, 5);
 
