@@ -514,12 +514,17 @@ class FaultSuiteTest(support.E2ETestCase):
         # in the config that cannot be listened on is an error.
         import socket
         holder = socket.socket()
-        try:
-            holder.bind(("127.0.0.1", 2020))
-            holder.listen(1)
-        except OSError:
-            pass  # taken already: the agent cannot have it either
+        holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # past TIME_WAIT, as agents do
         self.addCleanup(holder.close)
+
+        def take_port():  # another test's agent may hold it for a while
+            try:
+                holder.bind(("127.0.0.1", 2020))
+            except OSError:
+                return False
+            holder.listen(1)
+            return True
+        self.wait_for(take_port, "port 2020 to be free for the test to take")
         support.write_file(support.pod_file(self.logs, "api", "default", "app"),
                            docker_line("hello"))
         ls = self.logship()
