@@ -116,14 +116,14 @@ Result<void> framing_error(std::vector<ChunkRecord>& records, std::string_view w
 
 } // namespace
 
-void chunk_fts_text(const std::vector<ChunkRecord>& records, std::string& out) {
-  out.clear();
+std::string_view chunk_fts_text(const std::vector<ChunkRecord>& records, DistinctTokens& scratch) {
+  scratch.clear();
   for (const ChunkRecord& r : records) {
     if (r.message) {
-      out += *r.message;
-      out += '\n';
+      scratch.add(*r.message);
     }
   }
+  return scratch.text();
 }
 
 void ChunkWriter::clear() {
@@ -286,13 +286,15 @@ Result<std::string_view> ChunkCompressor::compress(std::string_view raw) {
   if (m_ctx == nullptr) {
     return make_error("zstd: cannot create a compression context");
   }
-  m_out.resize(ZSTD_compressBound(raw.size()));
+  // The buffer only grows: resizing it down and up again would zero-fill it for every chunk.
+  if (const std::size_t bound = ZSTD_compressBound(raw.size()); m_out.size() < bound) {
+    m_out.resize(bound);
+  }
   const std::size_t n = ZSTD_compress2(m_ctx, m_out.data(), m_out.size(), raw.data(), raw.size());
   if (ZSTD_isError(n) != 0) {
     return make_error(fmt::format("zstd: {}", ZSTD_getErrorName(n)));
   }
-  m_out.resize(n);
-  return std::string_view(m_out);
+  return std::string_view(m_out.data(), n);
 }
 
 DecodedChunk::DecodedChunk() : m_ctx(ZSTD_createDCtx()) {}

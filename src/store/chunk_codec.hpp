@@ -27,6 +27,7 @@
 // k_max_chunk_raw_bytes, nor hold more than k_max_chunk_records records).
 
 #include "core/result.hpp"
+#include "store/fts_tokens.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -54,11 +55,12 @@ struct ChunkRecord {
   std::optional<std::string_view> message; // the text full-text search reads
 };
 
-// The text of a chunk's full-text index row: the messages of its records, each followed by
-// '\n' (a separator for the tokenizer, so no word spans two records); none for a record without
-// one. The store builds it from the same decoded records when it adds a chunk and when it
-// deletes one (FTS5 needs the very text it indexed to delete a row of a contentless table).
-void chunk_fts_text(const std::vector<ChunkRecord>& records, std::string& out);
+// The text of a chunk's full-text index row: the distinct tokens of its records' messages
+// (DistinctTokens: the index is the same as for the messages themselves, for less work); each
+// message is tokenized on its own, so no word spans two records. The store builds it from the
+// decoded records both when it adds a chunk and when it deletes one: FTS5 needs the very text it
+// indexed to delete a row of a contentless table. Returns a view of `scratch`.
+std::string_view chunk_fts_text(const std::vector<ChunkRecord>& records, DistinctTokens& scratch);
 
 // Builds the framing of one chunk.
 class ChunkWriter {

@@ -14,7 +14,11 @@ namespace logship {
 namespace {
 
 constexpr int k_schema_version = 2;
-constexpr std::size_t k_delete_batch = 16; // chunks per retention transaction
+// The full-text index takes new chunks this many at a time (or this much text): each time it
+// writes a new segment, whose cost goes with the words it holds more than with the rows, and
+// the words of neighbouring chunks repeat.
+constexpr std::size_t k_index_chunks = 64;
+constexpr std::size_t k_index_text_bytes = 4 << 20;
 
 const char* const k_schema[] = {
     // The blob comes last: the other columns stay on the row's first page, so filtering on them
@@ -29,17 +33,19 @@ const char* const k_schema[] = {
     "CREATE INDEX IF NOT EXISTS chunks_container ON chunks (container, max_time)",
     "CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(text, content='', detail=none, "
     "tokenize='ascii')",
+    "CREATE TABLE IF NOT EXISTS store_state (indexed_upto INTEGER NOT NULL)",
+    "INSERT INTO store_state SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM store_state)",
 };
 
-void bind_text(sqlite3_stmt* stmt, int index, std::optional<std::string_view> s) {
+} // namespace
+
+void LogStore::bind_text(sqlite3_stmt* stmt, int index, std::optional<std::string_view> s) {
   if (s) {
     sqlite3_bind_text(stmt, index, s->data(), static_cast<int>(s->size()), SQLITE_STATIC);
   } else {
     sqlite3_bind_null(stmt, index);
   }
 }
-
-} // namespace
 
 std::string store_file(const std::string& dir) {
   return dir + "/logs.db";
@@ -50,8 +56,16 @@ LogStore::~LogStore() {
 }
 
 void LogStore::close() {
+  if (m_insert_fts != nullptr && !m_pending.empty()) {
+    if (auto r = flush_index(); !r) {
+      spdlog::warn("Local store {}: {}; the next writer indexes those chunks.", m_file,
+                   r.error().message);
+    }
+  }
+  m_pending.clear();
+  m_pending_text.clear();
   for (sqlite3_stmt** stmt : {&m_insert, &m_insert_fts, &m_delete_fts, &m_select_chunk, &m_delete,
-                              &m_select_old, &m_select_oldest}) {
+                              &m_select_old, &m_select_oldest, &m_set_indexed}) {
     sqlite3_finalize(*stmt);
     *stmt = nullptr;
   }
@@ -134,6 +148,8 @@ Result<void> LogStore::open_db(const std::string& dir, Mode mode) {
     }
     flags |= SQLITE_OPEN_READONLY;
   }
+  m_pending.clear();
+  m_pending_text.clear();
   if (sqlite3_open_v2(m_file.c_str(), &m_db, flags, nullptr) != SQLITE_OK) {
     return fail("open");
   }
@@ -148,7 +164,10 @@ Result<void> LogStore::open_db(const std::string& dir, Mode mode) {
   if (auto r = create_schema(); !r) {
     return r;
   }
-  return prepare_statements();
+  if (auto r = prepare_statements(); !r) {
+    return r;
+  }
+  return index_left_over();
 }
 
 Result<void> LogStore::create_schema() {
@@ -193,6 +212,7 @@ Result<void> LogStore::prepare_statements() {
       {&m_delete, "DELETE FROM chunks WHERE id = ?"},
       {&m_select_old, "SELECT id FROM chunks WHERE max_time < ? ORDER BY max_time LIMIT ?"},
       {&m_select_oldest, "SELECT id, length(data) FROM chunks ORDER BY max_time, id"},
+      {&m_set_indexed, "UPDATE store_state SET indexed_upto = ?"},
   };
   for (const auto& [stmt, sql] : statements) {
     if (sqlite3_prepare_v2(m_db, sql, -1, stmt, nullptr) != SQLITE_OK) {
@@ -214,7 +234,6 @@ Result<void> LogStore::write_chunk(ChunkBuilder& chunk) {
   if (auto r = parse_chunk(raw, m_records); !r) {
     return make_error(fmt::format("local store {}: {}", m_file, r.error().message));
   }
-  chunk_fts_text(m_records, m_fts_text);
   auto blob = m_compressor.compress(raw);
   if (!blob) {
     return make_error(fmt::format("local store {}: {}", m_file, blob.error().message));
@@ -235,19 +254,111 @@ Result<void> LogStore::write_chunk(ChunkBuilder& chunk) {
   bind_text(m_insert, 9, levels);
   bind_text(m_insert, 10, statuses);
   sqlite3_bind_blob(m_insert, 11, blob->data(), static_cast<int>(blob->size()), SQLITE_STATIC);
-  bool ok = sqlite3_step(m_insert) == SQLITE_DONE;
-  if (ok) {
-    sqlite3_reset(m_insert_fts);
-    sqlite3_bind_int64(m_insert_fts, 1, sqlite3_last_insert_rowid(m_db));
-    bind_text(m_insert_fts, 2, std::string_view(m_fts_text));
-    ok = sqlite3_step(m_insert_fts) == SQLITE_DONE;
-  }
+  const bool ok = sqlite3_step(m_insert) == SQLITE_DONE;
   auto r = ok ? Result<void>{} : fail("insert a chunk");
   sqlite3_reset(m_insert);
-  sqlite3_reset(m_insert_fts);
   sqlite3_clear_bindings(m_insert);
-  sqlite3_clear_bindings(m_insert_fts);
+  if (ok) {
+    add_pending(sqlite3_last_insert_rowid(m_db), m_records);
+  }
   return r;
+}
+
+void LogStore::add_pending(std::int64_t id, const std::vector<ChunkRecord>& records) {
+  const std::string_view text = chunk_fts_text(records, m_fts_text);
+  m_pending.push_back(Pending{id, m_pending_text.size(), text.size()});
+  m_pending_text += text;
+}
+
+Result<void> LogStore::index_pending() {
+  if (m_pending.empty()) {
+    return {};
+  }
+  bool ok = true;
+  for (const Pending& p : m_pending) {
+    sqlite3_reset(m_insert_fts);
+    sqlite3_bind_int64(m_insert_fts, 1, p.id);
+    bind_text(m_insert_fts, 2, std::string_view(m_pending_text).substr(p.offset, p.size));
+    ok = sqlite3_step(m_insert_fts) == SQLITE_DONE;
+    sqlite3_reset(m_insert_fts);
+    if (!ok) {
+      break;
+    }
+  }
+  if (ok) {
+    sqlite3_reset(m_set_indexed);
+    sqlite3_bind_int64(m_set_indexed, 1, m_pending.back().id);
+    ok = sqlite3_step(m_set_indexed) == SQLITE_DONE;
+    sqlite3_reset(m_set_indexed);
+  }
+  sqlite3_clear_bindings(m_insert_fts);
+  return ok ? Result<void>{} : fail("index chunks");
+}
+
+// After the transaction that indexed them committed. (The text may hold that of chunks that
+// retention deleted before they were indexed.)
+void LogStore::pending_indexed() {
+  if (!m_pending.empty()) {
+    m_indexed_upto = m_pending.back().id;
+  }
+  m_pending.clear();
+  m_pending_text.clear();
+}
+
+Result<void> LogStore::flush_index() {
+  if (m_pending.empty()) {
+    return {};
+  }
+  if (auto r = exec("BEGIN IMMEDIATE"); !r) {
+    return r;
+  }
+  auto r = index_pending();
+  if (r) {
+    r = exec("COMMIT");
+  }
+  if (!r) {
+    exec("ROLLBACK");
+    return r;
+  }
+  pending_indexed();
+  return {};
+}
+
+// Chunks a writer stored but did not index before it stopped (killed): indexed now, rebuilding
+// their text from the chunks.
+Result<void> LogStore::index_left_over() {
+  auto upto = query_int("SELECT indexed_upto FROM store_state");
+  if (!upto) {
+    return tl::unexpected(upto.error());
+  }
+  m_indexed_upto = *upto;
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(m_db, "SELECT id, data FROM chunks WHERE id > ? ORDER BY id", -1, &stmt,
+                         nullptr) != SQLITE_OK) {
+    return fail("find chunks to index");
+  }
+  sqlite3_bind_int64(stmt, 1, m_indexed_upto);
+  int rc = 0;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    const std::int64_t id = sqlite3_column_int64(stmt, 0);
+    const std::string_view blob(static_cast<const char*>(sqlite3_column_blob(stmt, 1)),
+                                static_cast<std::size_t>(sqlite3_column_bytes(stmt, 1)));
+    if (auto r = decode_chunk(blob, m_decoded); r) {
+      add_pending(id, m_decoded.records);
+    } else {
+      // Left out of the index (queries skip it too): deleting it later deletes no index row.
+      spdlog::warn("Local store {}: chunk {} cannot be read ({}); it is left out of the "
+                   "full-text index.",
+                   m_file, id, r.error().message);
+    }
+  }
+  sqlite3_finalize(stmt);
+  if (rc != SQLITE_DONE) {
+    m_pending.clear();
+    m_pending_text.clear();
+    return fail("read chunks to index");
+  }
+  return flush_index();
 }
 
 Result<void> LogStore::insert(const Batch& batch) {
@@ -257,200 +368,28 @@ Result<void> LogStore::insert(const Batch& batch) {
   if (auto r = exec("BEGIN IMMEDIATE"); !r) {
     return r;
   }
+  const std::size_t pending = m_pending.size();
+  const std::size_t pending_text = m_pending_text.size();
   auto r = m_grouper.group(batch, [this](ChunkBuilder& chunk) { return write_chunk(chunk); });
+  const bool index =
+      r && !m_pending.empty() &&
+      (m_pending.size() >= k_index_chunks || m_pending_text.size() >= k_index_text_bytes);
+  if (index) {
+    r = index_pending();
+  }
   if (r) {
     r = exec("COMMIT");
   }
   if (!r) {
     exec("ROLLBACK");
+    m_pending.resize(pending);
+    m_pending_text.resize(pending_text);
+    return r;
   }
-  return r;
-}
-
-// Deletes one chunk and its index row; returns its record count. The index row is deleted with
-// the text it was made of, rebuilt from the chunk. A chunk that cannot be decoded is deleted all
-// the same (its index row then stays behind: it points to no chunk, and ids are not reused).
-Result<std::uint64_t> LogStore::delete_chunk(std::int64_t id) {
-  sqlite3_reset(m_select_chunk);
-  sqlite3_bind_int64(m_select_chunk, 1, id);
-  int rc = sqlite3_step(m_select_chunk);
-  if (rc != SQLITE_ROW) {
-    sqlite3_reset(m_select_chunk);
-    return rc == SQLITE_DONE ? Result<std::uint64_t>(0)
-                             : tl::unexpected(fail("read a chunk to delete").error());
+  if (index) {
+    pending_indexed();
   }
-  const auto count = static_cast<std::uint64_t>(sqlite3_column_int64(m_select_chunk, 0));
-  const std::string_view blob(static_cast<const char*>(sqlite3_column_blob(m_select_chunk, 1)),
-                              static_cast<std::size_t>(sqlite3_column_bytes(m_select_chunk, 1)));
-  auto decoded = decode_chunk(blob, m_decoded);
-  sqlite3_reset(m_select_chunk);
-  bool ok = true;
-  if (decoded) {
-    chunk_fts_text(m_decoded.records, m_fts_text);
-    sqlite3_reset(m_delete_fts);
-    sqlite3_bind_int64(m_delete_fts, 1, id);
-    bind_text(m_delete_fts, 2, std::string_view(m_fts_text));
-    ok = sqlite3_step(m_delete_fts) == SQLITE_DONE;
-    sqlite3_reset(m_delete_fts);
-  } else {
-    spdlog::warn("Local store {}: chunk {} cannot be read ({}); deleting it leaves its words in "
-                 "the full-text index.",
-                 m_file, id, decoded.error().message);
-  }
-  if (ok) {
-    sqlite3_reset(m_delete);
-    sqlite3_bind_int64(m_delete, 1, id);
-    ok = sqlite3_step(m_delete) == SQLITE_DONE;
-    sqlite3_reset(m_delete);
-  }
-  if (!ok) {
-    return tl::unexpected(fail("delete a chunk").error());
-  }
-  return count;
-}
-
-// Deletes the chunks, k_delete_batch per transaction. Returns the records they held.
-Result<std::uint64_t> LogStore::delete_chunks(const std::vector<std::int64_t>& ids) {
-  std::uint64_t deleted = 0;
-  for (std::size_t start = 0; start < ids.size(); start += k_delete_batch) {
-    if (auto r = exec("BEGIN IMMEDIATE"); !r) {
-      return tl::unexpected(r.error());
-    }
-    const std::size_t end = std::min(ids.size(), start + k_delete_batch);
-    for (std::size_t i = start; i < end; ++i) {
-      auto n = delete_chunk(ids[i]);
-      if (!n) {
-        exec("ROLLBACK");
-        return n;
-      }
-      deleted += *n;
-    }
-    if (auto r = exec("COMMIT"); !r) {
-      exec("ROLLBACK");
-      return tl::unexpected(r.error());
-    }
-    m_deleted_since_merge += end - start;
-  }
-  return deleted;
-}
-
-Result<std::uint64_t> LogStore::delete_older_than(std::int64_t cutoff_ns) {
-  if (m_select_old == nullptr) {
-    return make_error(fmt::format("local store {}: not open for writing", m_file));
-  }
-  std::uint64_t deleted = 0;
-  std::vector<std::int64_t> ids;
-  while (true) {
-    ids.clear();
-    sqlite3_reset(m_select_old);
-    sqlite3_bind_int64(m_select_old, 1, cutoff_ns);
-    sqlite3_bind_int64(m_select_old, 2, static_cast<sqlite3_int64>(k_delete_batch * 8));
-    int rc = 0;
-    while ((rc = sqlite3_step(m_select_old)) == SQLITE_ROW) {
-      ids.push_back(sqlite3_column_int64(m_select_old, 0));
-    }
-    sqlite3_reset(m_select_old);
-    if (rc != SQLITE_DONE) {
-      return tl::unexpected(fail("find old chunks").error());
-    }
-    auto n = delete_chunks(ids);
-    if (!n) {
-      return n;
-    }
-    deleted += *n;
-    if (ids.size() < k_delete_batch * 8) {
-      break;
-    }
-  }
-  if (deleted > 0) {
-    release_free_pages();
-  }
-  return deleted;
-}
-
-Result<std::uint64_t> LogStore::used_bytes() {
-  auto pages = query_int("PRAGMA page_count");
-  auto free_pages = query_int("PRAGMA freelist_count");
-  auto page_size = query_int("PRAGMA page_size");
-  if (!pages || !free_pages || !page_size) {
-    return tl::unexpected(fail("read its size").error());
-  }
-  return static_cast<std::uint64_t>(std::max<std::int64_t>(0, *pages - *free_pages) * *page_size);
-}
-
-Result<std::uint64_t> LogStore::shrink_to(std::uint64_t max_bytes) {
-  if (m_select_oldest == nullptr) {
-    return make_error(fmt::format("local store {}: not open for writing", m_file));
-  }
-  auto used = used_bytes();
-  if (!used || *used <= max_bytes) {
-    return used ? Result<std::uint64_t>(0) : tl::unexpected(used.error());
-  }
-  auto stored = query_int("SELECT coalesce(sum(length(data)), 0) FROM chunks");
-  if (!stored) {
-    return tl::unexpected(stored.error());
-  }
-  // The chunks' blobs take most of the room, the indexes the rest in about the same proportion:
-  // delete the oldest chunks holding the share of the blob bytes that is over 90% of the limit.
-  // (Deleted index entries are only reclaimed as FTS5 merges its segments, so the next check may
-  // find a little more to delete.)
-  const double target = static_cast<double>(max_bytes) * 0.9;
-  const double share = (static_cast<double>(*used) - target) / static_cast<double>(*used);
-  const double want = static_cast<double>(*stored) * share;
-  std::vector<std::int64_t> ids;
-  double found = 0;
-  sqlite3_reset(m_select_oldest);
-  int rc = 0;
-  while (found < want && (rc = sqlite3_step(m_select_oldest)) == SQLITE_ROW) {
-    ids.push_back(sqlite3_column_int64(m_select_oldest, 0));
-    found += static_cast<double>(sqlite3_column_int64(m_select_oldest, 1));
-  }
-  sqlite3_reset(m_select_oldest);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE && rc != 0) {
-    return tl::unexpected(fail("find the oldest chunks").error());
-  }
-  auto deleted = delete_chunks(ids);
-  if (deleted && *deleted > 0) {
-    release_free_pages();
-  }
-  return deleted;
-}
-
-void LogStore::release_free_pages() {
-  // The index keeps a deleted row's words, and the delete markers that cancel them, until
-  // merging its segments brings the two together. Past a quarter of the chunks deleted since it
-  // last did, merge all of them: rewriting the index (a tenth of the store or so) now and then
-  // keeps it from growing with what retention deletes.
-  if (auto chunks = query_int("SELECT count(*) FROM chunks");
-      chunks && m_deleted_since_merge * 4 >= static_cast<std::uint64_t>(*chunks)) {
-    if (exec("INSERT INTO chunks_fts (chunks_fts) VALUES ('optimize')")) {
-      m_deleted_since_merge = 0;
-    }
-  }
-  // Truncates the free pages off the end of the database, then checkpoints so that the file
-  // shrinks now (with a reader in the way the checkpoint does what it can; no harm either way).
-  exec("PRAGMA incremental_vacuum");
-  sqlite3_wal_checkpoint_v2(m_db, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
-}
-
-Result<std::uint64_t> LogStore::apply_retention(const RetentionPolicy& policy,
-                                                std::int64_t now_ns) {
-  std::uint64_t deleted = 0;
-  if (policy.max_age_ns > 0) {
-    auto n = delete_older_than(now_ns - policy.max_age_ns);
-    if (!n) {
-      return n;
-    }
-    deleted += *n;
-  }
-  if (policy.max_bytes > 0) {
-    auto n = shrink_to(policy.max_bytes);
-    if (!n) {
-      return n;
-    }
-    deleted += *n;
-  }
-  return deleted;
+  return {};
 }
 
 } // namespace logship

@@ -14,8 +14,15 @@
 //     many to list), a coarse filter before decoding. Indexes: (max_time), and (namespace,
 //     max_time), (pod, max_time), (container, max_time). ids are never reused (AUTOINCREMENT).
 //   chunks_fts  FTS5, contentless (content=''), detail=none, tokenizer `ascii`: one row per chunk
-//     (rowid = chunk id), text = its records' messages (chunk_fts_text). It finds the chunks
-//     holding every word of a search; the records are then matched exactly (fts_tokens.hpp).
+//     (rowid = chunk id), text = the distinct words of its records' messages (chunk_fts_text).
+//     It finds the chunks holding every word of a search; the records are then matched exactly
+//     (fts_tokens.hpp).
+//   store_state(indexed_upto)  one row: every chunk up to this id has its row in chunks_fts; the
+//     chunks after it do not yet. The writer indexes new chunks 64 at a time (or 4 MiB of text),
+//     in the transaction of the batch that completes them, because each indexing pass writes an
+//     index segment whose cost follows the words in it; queries read the chunks not yet indexed
+//     as candidates for any text. A writer indexes what is left on close (flush_index) and, after
+//     a crash, on the next open.
 //
 // One writer at a time. Retention deletes whole chunks, oldest first.
 
@@ -25,7 +32,9 @@
 #include "store/chunk_codec.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 struct sqlite3;
@@ -61,6 +70,8 @@ public:
 
   // Stores every event of the batch in one transaction: all of them or none.
   Result<void> insert(const Batch& batch);
+  // Indexes the chunks still waiting for the full-text index (close() does it too).
+  Result<void> flush_index();
 
   // Deletes the chunks whose newest record is before `cutoff_ns` (a chunk stays until all of its
   // records are past the cutoff); returns how many records they held. Deleting gives the freed
@@ -76,6 +87,14 @@ public:
   Result<std::uint64_t> used_bytes();
 
 private:
+  // A stored chunk waiting for the full-text index, with its text (in m_pending_text).
+  struct Pending {
+    std::int64_t id;
+    std::size_t offset;
+    std::size_t size;
+  };
+
+  static void bind_text(sqlite3_stmt* stmt, int index, std::optional<std::string_view> s);
   Result<void> open_db(const std::string& dir, Mode mode);
   Result<void> check_version(std::int64_t version);
   Result<void> exec(const char* sql);
@@ -84,6 +103,10 @@ private:
   Result<void> create_schema();
   Result<void> prepare_statements();
   Result<void> write_chunk(ChunkBuilder& chunk);
+  void add_pending(std::int64_t id, const std::vector<ChunkRecord>& records);
+  Result<void> index_pending();
+  void pending_indexed();
+  Result<void> index_left_over();
   Result<std::uint64_t> delete_chunks(const std::vector<std::int64_t>& ids);
   Result<std::uint64_t> delete_chunk(std::int64_t id);
   void release_free_pages();
@@ -96,12 +119,17 @@ private:
   sqlite3_stmt* m_delete = nullptr;
   sqlite3_stmt* m_select_old = nullptr;
   sqlite3_stmt* m_select_oldest = nullptr;
+  sqlite3_stmt* m_set_indexed = nullptr;
   std::string m_file;
   ChunkGrouper m_grouper;
   ChunkCompressor m_compressor;
   DecodedChunk m_decoded;
   std::vector<ChunkRecord> m_records;
-  std::string m_fts_text;
+  DistinctTokens m_fts_text;
+  std::int64_t m_indexed_upto = 0;
+  std::vector<Pending> m_pending;
+  std::vector<std::int64_t> m_deleted_pending; // by the retention transaction under way
+  std::string m_pending_text;
   std::uint64_t m_deleted_since_merge = 0; // chunks deleted since the index was last merged
 };
 

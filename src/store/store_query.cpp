@@ -170,7 +170,9 @@ std::string candidates_sql(const StoreQuery& query, const std::string& match) {
     }
   }
   if (!match.empty()) {
-    sql += " AND id IN (SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ?)";
+    // Chunks the writer has not indexed yet may hold any word.
+    sql += " AND (id > (SELECT indexed_upto FROM store_state) OR "
+           "id IN (SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ?))";
   }
   // Only ids and times are sorted (if the plan sorts at all); the blobs are read one by one.
   sql += " ORDER BY max_time DESC, id DESC";

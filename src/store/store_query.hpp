@@ -5,12 +5,12 @@
 //
 // How: SQL selects the candidate chunks (time range overlapping the query's, namespace / pod /
 // container, the chunk's value summaries, and the full-text index for chunks holding every word
-// of the phrases), newest first by their newest record; each is decoded and its records are
-// tested exactly. Records come out as soon as no chunk still to read can hold a newer one, so
-// the search stops once it has `limit` records and the next chunk is older than all of them.
-// A chunk that cannot be decoded is skipped with a warning (and counted in QueryStats).
-// Every user-supplied value is bound as an SQL parameter, and each word of a text is one FTS5
-// string literal, so no input can change the query's shape.
+// of the phrases, plus the chunks not indexed yet), newest first by their newest record; each is
+// decoded and its records are tested exactly. Records come out as soon as no chunk still to read
+// can hold a newer one, so the search stops once it has `limit` records and the next chunk is older
+// than all of them. A chunk that cannot be decoded is skipped with a warning (and counted in
+// QueryStats). Every user-supplied value is bound as an SQL parameter, and each word of a text is
+// one FTS5 string literal, so no input can change the query's shape.
 
 #include "core/result.hpp"
 #include "store/log_store.hpp"

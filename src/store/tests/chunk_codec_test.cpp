@@ -105,15 +105,18 @@ TEST(ChunkCodecTest, AMessageInsideTheJsonIsNotCopied) {
   EXPECT_EQ(parsed[0].message->data(), parsed[0].json.data() + 12);
 }
 
-TEST(ChunkCodecTest, FtsTextIsTheMessagesEachEndedByANewline) {
-  const auto records = sample_records();
+TEST(ChunkCodecTest, FtsTextIsTheDistinctWordsOfTheMessages) {
+  auto records = sample_records();
+  records.push_back({7, {}, {}, {}, "{}", "Disk FULL, a word-k", false});
+  records.push_back({8, {}, {}, {}, "{}", "ful l", false}); // words never span two messages
   std::vector<ChunkRecord> views;
   for (const Owned& o : records) {
     views.push_back(view(o));
   }
-  std::string text = "left over";
-  chunk_fts_text(views, text);
-  EXPECT_EQ(text, "disk full\na \"quoted\" word\n{\"k\":[1,2]}\n\n");
+  DistinctTokens scratch;
+  scratch.add("left over");
+  EXPECT_EQ(chunk_fts_text(views, scratch), "disk full a quoted word k 1 2 ful l ");
+  EXPECT_EQ(chunk_fts_text({}, scratch), "");
 }
 
 TEST(ChunkCodecTest, EveryTruncationIsAnError) {

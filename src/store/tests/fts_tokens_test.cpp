@@ -1,6 +1,10 @@
 #include "store/fts_tokens.hpp"
 
+#include <algorithm>
+#include <cctype>
+#include <cstring>
 #include <gtest/gtest.h>
+#include <memory>
 #include <random>
 #include <sqlite3.h>
 #include <string>
@@ -93,6 +97,69 @@ TEST(FtsTokensTest, SameTokensAsSqliteOnRandomBytes) {
       c = rng() % 4 == 0 ? static_cast<char>(rng() % 256) : alphabet[rng() % alphabet.size()];
     }
     EXPECT_EQ(fts_tokens(text), sqlite.tokens(text)) << i;
+  }
+}
+
+TEST(DistinctTokensTest, EachFoldedTokenOnceInFirstSeenOrderAndSqliteReadsThemBack) {
+  SqliteTokenizer sqlite;
+  DistinctTokens d;
+  d.clear();
+  d.add("The cat; the CAT, thé Cat!");
+  d.add("cat dog");
+  EXPECT_EQ(d.text(), "the cat thé dog ");
+  EXPECT_EQ(d.size(), 4U);
+  // Many tokens (the table grows), each added twice, in two cases.
+  std::string text;
+  std::vector<std::string> want;
+  for (int i = 0; i < 5000; ++i) {
+    want.push_back("w" + std::to_string(i * 7919));
+    text += "W" + std::to_string(i * 7919) + " ";
+  }
+  d.clear();
+  d.add(text);
+  for (auto& c : text) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  d.add(text);
+  EXPECT_EQ(d.size(), want.size());
+  EXPECT_EQ(fts_tokens(d.text()), want);
+  EXPECT_EQ(sqlite.tokens(d.text()), want);
+  d.clear();
+  EXPECT_EQ(d.text(), "");
+  d.add("again again");
+  EXPECT_EQ(d.text(), "again ");
+}
+
+TEST(DistinctTokensTest, SameAsTheTokenizerOnRandomTexts) {
+  // Tokens of every length around the 8-byte steps, random case, some at the very end.
+  std::mt19937 rng(3);
+  const std::string letters = "abcXYZ019\xc3\xa9@[`{";
+  DistinctTokens d;
+  for (int round = 0; round < 500; ++round) {
+    std::string text;
+    const int words = static_cast<int>(rng() % 12);
+    for (int w = 0; w < words; ++w) {
+      const std::size_t len = rng() % 20;
+      for (std::size_t i = 0; i < len; ++i) {
+        text += letters[rng() % letters.size()];
+      }
+      text += rng() % 2 == 0 ? " " : "-";
+    }
+    if (rng() % 2 == 0 && !text.empty()) {
+      text.pop_back(); // a token right at the end of the text
+    }
+    std::vector<std::string> want;
+    for (std::string& t : fts_tokens(text)) {
+      if (std::find(want.begin(), want.end(), t) == want.end()) {
+        want.push_back(std::move(t));
+      }
+    }
+    d.clear();
+    // The same text from a buffer that ends where it ends (no bytes after it to read).
+    const auto exact = std::make_unique<char[]>(text.size() + 1);
+    std::memcpy(exact.get(), text.data(), text.size());
+    d.add(std::string_view(exact.get(), text.size()));
+    EXPECT_EQ(fts_tokens(d.text()), want) << text;
   }
 }
 

@@ -152,6 +152,7 @@ TEST(LogStoreTest, AMessageThatIsNotAStringIsSearchedAsItsJson) {
   more.add_event().fields.push_back({"message", Value::integer(42)});
   more.add_event().fields.push_back({"message", Value::floating(0.5)});
   ASSERT_TRUE(store.insert(more));
+  ASSERT_TRUE(store.flush_index());
   expect_index_matches_chunks(store);
   EXPECT_EQ(query_int(store, "SELECT count(*) FROM chunks"), 2);
   auto n = store.delete_older_than(1);
@@ -168,6 +169,7 @@ TEST(LogStoreTest, TheIndexCheckSeesAWrongDelete) {
   LogStore store;
   ASSERT_TRUE(store.open(dir.path(), LogStore::Mode::write));
   insert_numbered(store, 1, 3);
+  ASSERT_TRUE(store.flush_index());
   expect_index_matches_chunks(store);
   ASSERT_EQ(sqlite3_exec(store.handle(),
                          "INSERT INTO chunks_fts (chunks_fts, rowid, text) VALUES ('delete', "
@@ -176,6 +178,77 @@ TEST(LogStoreTest, TheIndexCheckSeesAWrongDelete) {
                          nullptr, nullptr, nullptr),
             SQLITE_OK);
   EXPECT_NONFATAL_FAILURE(expect_index_matches_chunks(store), "indexed");
+}
+
+TEST(LogStoreTest, NewChunksAreIndexed64AtATimeAndOnClose) {
+  store_test::TempDir dir;
+  LogStore store;
+  ASSERT_TRUE(store.open(dir.path(), LogStore::Mode::write));
+  for (int i = 1; i <= 63; ++i) {
+    insert_numbered(store, i, 1); // a chunk per batch
+  }
+  EXPECT_EQ(query_int(store, "SELECT indexed_upto FROM store_state"), 0);
+  EXPECT_EQ(query_int(store, "SELECT count(*) FROM chunks_fts"), 0);
+  // Not indexed yet, found all the same.
+  EXPECT_EQ(all_messages(store, {"msg 7"}), std::vector<std::string>{"msg-7"});
+  insert_numbered(store, 64, 1);
+  EXPECT_EQ(query_int(store, "SELECT indexed_upto FROM store_state"), 64);
+  EXPECT_EQ(query_int(store, "SELECT count(*) FROM chunks_fts"), 64);
+  expect_index_matches_chunks(store);
+  insert_numbered(store, 65, 2);
+  EXPECT_EQ(query_int(store, "SELECT indexed_upto FROM store_state"), 64);
+  store.close(); // indexes the two waiting
+
+  LogStore reader;
+  ASSERT_TRUE(reader.open(dir.path(), LogStore::Mode::read));
+  EXPECT_EQ(query_int(reader, "SELECT indexed_upto FROM store_state"), 65);
+  EXPECT_EQ(all_messages(reader, {"msg 65"}), std::vector<std::string>{"msg-65"});
+  LogStore again;
+  ASSERT_TRUE(again.open(dir.path(), LogStore::Mode::write));
+  expect_index_matches_chunks(again);
+}
+
+TEST(LogStoreTest, ChunksLeftUnindexedByACrashAreIndexedOnTheNextOpen) {
+  store_test::TempDir dir;
+  store_test::TempDir copy_dir("-copy");
+  LogStore store;
+  ASSERT_TRUE(store.open(dir.path(), LogStore::Mode::write));
+  for (int i = 1; i <= 70; ++i) {
+    insert_numbered(store, i, 1);
+  }
+  // What a kill -9 leaves: the committed database and its WAL, 6 chunks not indexed.
+  std::filesystem::create_directories(copy_dir.path());
+  for (const char* suffix : {"", "-wal"}) {
+    std::filesystem::copy_file(store_file(dir.path()) + suffix,
+                               store_file(copy_dir.path()) + suffix);
+  }
+  LogStore reader;
+  ASSERT_TRUE(reader.open(copy_dir.path(), LogStore::Mode::read));
+  EXPECT_EQ(query_int(reader, "SELECT indexed_upto FROM store_state"), 64);
+  EXPECT_EQ(all_messages(reader, {"msg 70"}), std::vector<std::string>{"msg-70"});
+  reader.close();
+  LogStore next;
+  ASSERT_TRUE(next.open(copy_dir.path(), LogStore::Mode::write));
+  EXPECT_EQ(query_int(next, "SELECT indexed_upto FROM store_state"), 70);
+  expect_index_matches_chunks(next);
+  EXPECT_EQ(all_messages(next, {"msg 70"}), std::vector<std::string>{"msg-70"});
+}
+
+TEST(LogStoreTest, RetentionDeletesChunksNotIndexedYet) {
+  store_test::TempDir dir;
+  LogStore store;
+  ASSERT_TRUE(store.open(dir.path(), LogStore::Mode::write));
+  for (int i = 1; i <= 70; ++i) {
+    insert_numbered(store, i, 1); // 64 indexed, 6 waiting
+  }
+  auto n = store.delete_older_than(68 * k_second); // 64 indexed and 3 waiting
+  ASSERT_TRUE(n);
+  EXPECT_EQ(*n, 67U);
+  ASSERT_TRUE(store.flush_index());
+  EXPECT_EQ(query_int(store, "SELECT indexed_upto FROM store_state"), 70);
+  EXPECT_EQ(query_int(store, "SELECT count(*) FROM chunks_fts"), 3);
+  expect_index_matches_chunks(store);
+  EXPECT_EQ(all_messages(store, {"msg"}), (std::vector<std::string>{"msg-70", "msg-69", "msg-68"}));
 }
 
 TEST(LogStoreTest, AStoreOfSchemaVersion1IsRefusedWithAWayOut) {
@@ -232,6 +305,7 @@ TEST(LogStoreTest, RecordsAreStoredInChunksPerContainer) {
   }
   add(b, {5, "other", "kube-system", "a"});
   ASSERT_TRUE(store.insert(b));
+  ASSERT_TRUE(store.flush_index());
   // pod a: 1024 + 226 records, pod b: 1024 + 226, and kube-system/a alone.
   EXPECT_EQ(query_int(store, "SELECT count(*) FROM chunks"), 5);
   EXPECT_EQ(query_int(store, "SELECT sum(count) FROM chunks"), 2501);
@@ -250,6 +324,7 @@ TEST(LogStoreTest, RetentionByAgeDeletesWholeChunksByTheirNewestRecord) {
   LogStore store;
   ASSERT_TRUE(store.open(dir.path(), LogStore::Mode::write));
   insert_numbered(store, 1, 12000); // one pod: chunks of 1024 records, the 12th has 736
+  ASSERT_TRUE(store.flush_index());
   EXPECT_EQ(query_int(store, "SELECT count(*) FROM chunks"), 12);
   // The 10th chunk ends at 10240 s: it stays with a cutoff at that time, and goes after it.
   auto n = store.delete_older_than(10240 * k_second);
@@ -300,6 +375,7 @@ TEST(LogStoreTest, RetentionBySizeDeletesTheOldestAndShrinksTheFile) {
   for (int i = 0; i < 40; ++i) {
     insert_numbered(store, i * 500 + 1, 500, 200); // 20000 records of ~500 bytes stored
   }
+  ASSERT_TRUE(store.flush_index()); // the index's room counts too
   auto used = store.used_bytes();
   ASSERT_TRUE(used);
   const std::uint64_t before = *used;
@@ -339,6 +415,7 @@ TEST(LogStoreTest, RetentionBySizeCountsTheRecordsItDeletes) {
   for (int i = 0; i < 20; ++i) {
     insert_numbered(store, i * 100 + 1, 100, 2000); // 20 chunks of 100 records
   }
+  ASSERT_TRUE(store.flush_index());
   auto used = store.used_bytes();
   ASSERT_TRUE(used);
   auto n = store.shrink_to(*used / 2);

@@ -36,7 +36,8 @@ std::vector<std::string> run_messages(LogStore& store, const StoreQuery& q,
   return out;
 }
 
-class StoreQueryTest : public ::testing::Test {
+// Run twice: with the chunks in the full-text index, and waiting for it (read as candidates).
+class StoreQueryTest : public ::testing::TestWithParam<bool> {
 protected:
   void SetUp() override {
     ASSERT_TRUE(m_store.open(m_dir.path(), LogStore::Mode::write));
@@ -74,6 +75,10 @@ protected:
             "app",
             {{"level", "error"}}});
     ASSERT_TRUE(m_store.insert(b));
+    if (GetParam()) {
+      ASSERT_TRUE(m_store.flush_index());
+    }
+    ASSERT_EQ(query_int(m_store, "SELECT count(*) FROM chunks_fts"), GetParam() ? 5 : 0);
     for (const Event& e : b.events()) {
       m_json.emplace_back();
       append_json_map(m_json.back(), e.fields);
@@ -115,7 +120,7 @@ protected:
   std::vector<std::string> m_json;
 };
 
-TEST_F(StoreQueryTest, ReturnsTheRecordJsonNewestFirst) {
+TEST_P(StoreQueryTest, ReturnsTheRecordJsonNewestFirst) {
   std::vector<std::string> records;
   auto n = run_query(m_store, StoreQuery{},
                      [&](std::int64_t, std::string_view r) { records.emplace_back(r); });
@@ -123,7 +128,7 @@ TEST_F(StoreQueryTest, ReturnsTheRecordJsonNewestFirst) {
   EXPECT_EQ(records, (V{m_json[4], m_json[3], m_json[1], m_json[2], m_json[0]}));
 }
 
-TEST_F(StoreQueryTest, FiltersOnEachColumn) {
+TEST_P(StoreQueryTest, FiltersOnEachColumn) {
   EXPECT_EQ(filtered({{"namespace", "shop"}}),
             (V{"Refused: Connection limit reached", "connection reset by peer"}));
   EXPECT_EQ(filtered({{"kubernetes.namespace_name", "kube-system"}}), (V{"started worker"}));
@@ -145,7 +150,7 @@ TEST_F(StoreQueryTest, FiltersOnEachColumn) {
   EXPECT_EQ(filtered({{"namespace", "nowhere"}}), V{});
 }
 
-TEST_F(StoreQueryTest, CombinesFilters) {
+TEST_P(StoreQueryTest, CombinesFilters) {
   // Different fields: all must match.
   EXPECT_EQ(filtered({{"namespace", "shop"}, {"level", "error"}}),
             (V{"Refused: Connection limit reached"}));
@@ -156,7 +161,7 @@ TEST_F(StoreQueryTest, CombinesFilters) {
             (V{"started worker"}));
 }
 
-TEST_F(StoreQueryTest, RejectsUnknownFieldsAndNonNumericStatus) {
+TEST_P(StoreQueryTest, RejectsUnknownFieldsAndNonNumericStatus) {
   StoreQuery q;
   auto r = add_filter(q, "hostname", "x");
   ASSERT_FALSE(r);
@@ -168,7 +173,7 @@ TEST_F(StoreQueryTest, RejectsUnknownFieldsAndNonNumericStatus) {
   EXPECT_TRUE(q.filters.empty());
 }
 
-TEST_F(StoreQueryTest, TimeRangeIsInclusive) {
+TEST_P(StoreQueryTest, TimeRangeIsInclusive) {
   StoreQuery q;
   q.since_ns = 2 * k_second;
   q.until_ns = 4 * k_second;
@@ -185,7 +190,7 @@ TEST_F(StoreQueryTest, TimeRangeIsInclusive) {
   EXPECT_EQ(messages(q), V{});
 }
 
-TEST_F(StoreQueryTest, FullTextWordsAndPhrases) {
+TEST_P(StoreQueryTest, FullTextWordsAndPhrases) {
   // Words ignore case and punctuation.
   EXPECT_EQ(text({"refused"}),
             (V{"Refused: Connection limit reached", "database connection refused"}));
@@ -205,7 +210,7 @@ TEST_F(StoreQueryTest, FullTextWordsAndPhrases) {
   EXPECT_EQ(messages(q), (V{"connection reset by peer"}));
 }
 
-TEST_F(StoreQueryTest, Limit) {
+TEST_P(StoreQueryTest, Limit) {
   StoreQuery q;
   q.limit = 2;
   EXPECT_EQ(messages(q), (V{"Refused: Connection limit reached", "connection reset by peer"}));
@@ -216,7 +221,7 @@ TEST_F(StoreQueryTest, Limit) {
   EXPECT_EQ(messages(q), (V{"Refused: Connection limit reached"}));
 }
 
-TEST_F(StoreQueryTest, SqlAndFts5LookingInputIsJustText) {
+TEST_P(StoreQueryTest, SqlAndFts5LookingInputIsJustText) {
   for (const char* evil :
        {"'); DROP TABLE records; --", "\" OR \"", "refused OR peer", "NEAR(connection peer)",
         "message:refused", "refus*", "\"", "", "x' OR '1'='1"}) {
@@ -230,7 +235,7 @@ TEST_F(StoreQueryTest, SqlAndFts5LookingInputIsJustText) {
   EXPECT_EQ(messages(StoreQuery{}).size(), 5U); // nothing was dropped
 }
 
-TEST_F(StoreQueryTest, AWordlessTextMatchesNothingAndNonAsciiKeepsItsCase) {
+TEST_P(StoreQueryTest, AWordlessTextMatchesNothingAndNonAsciiKeepsItsCase) {
   EXPECT_EQ(text({"*"}), V{});
   EXPECT_EQ(text({"connection", "--"}), V{});
   Batch b;
@@ -242,6 +247,11 @@ TEST_F(StoreQueryTest, AWordlessTextMatchesNothingAndNonAsciiKeepsItsCase) {
   EXPECT_EQ(text({"ÉtÉ"}), (V{"Été straße ÉTÉ"}));
   EXPECT_EQ(text({"STRAße"}), (V{"Été straße ÉTÉ"}));
 }
+
+INSTANTIATE_TEST_SUITE_P(Index, StoreQueryTest, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& param) {
+                           return param.param ? "Indexed" : "NotYetIndexed";
+                         });
 
 // Many chunks from several pods in many batches; unique times in random order within a batch,
 // batches overlapping in time.
@@ -309,6 +319,10 @@ protected:
 
 TEST_F(ManyChunksTest, NewestFirstWithLimitsFiltersAndTimeRanges) {
   ASSERT_GE(query_int(m_store, "SELECT count(*) FROM chunks"), 80);
+  // Some chunks in the full-text index, the newest ones waiting for it.
+  const auto indexed = query_int(m_store, "SELECT indexed_upto FROM store_state");
+  ASSERT_GE(indexed, 64);
+  ASSERT_LT(indexed, query_int(m_store, "SELECT max(id) FROM chunks"));
   for (const std::size_t limit : {0, 1, 7, 100, 1000, 5000, 6000}) {
     StoreQuery q;
     q.limit = limit;
