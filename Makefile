@@ -2,9 +2,11 @@
 JOBS ?= 2
 BUILD ?= build
 ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
 CONFIG ?= config/local.yaml
 
-.PHONY: all deps build run test test-release test-sanitize format format-check bench clean
+.PHONY: all deps build run test test-release test-sanitize fuzz test-fuzz format format-check bench clean
 
 all: build
 
@@ -24,7 +26,7 @@ run: build
 	LOGSHIP_EXAMPLES=$(CURDIR)/examples/containers ./$(BUILD)/logship run -c $(CONFIG) --exit-on-eof
 	@echo "Stored. Search with: ./$(BUILD)/logship query namespace=default log_type=combined   (or free text: ./$(BUILD)/logship query KeyError)"
 
-test: deps format-check test-release test-sanitize
+test: deps format-check test-release test-sanitize test-fuzz
 
 test-release: build
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
@@ -36,6 +38,15 @@ test-sanitize: deps
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		ctest --output-on-failure -j$(JOBS)
 
+# libFuzzer targets (clang, ASan + UBSan), FUZZ_SECONDS each on a copy of fuzz/corpus/; see
+# fuzz/README.md. Fails if a target finds a crash, leak, timeout or broken property.
+fuzz: deps
+	FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) JOBS=$(JOBS) ./scripts/fuzz.sh
+
+# The short run CI does.
+test-fuzz: deps
+	FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_SECONDS=10 JOBS=$(JOBS) ./scripts/fuzz.sh
+
 format:
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
 
@@ -46,4 +57,4 @@ bench: build
 	./bench/run.sh
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

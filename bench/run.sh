@@ -3,19 +3,21 @@
 #
 #   bench/run.sh [--total-mb 1000] [--files 20] [--format docker|cri|mixed] [--runs 3]
 #                [--sink file|blackhole|local_store|aws_cloudwatch_logs] [--pipeline plain|gen3]
-#                [--bin build/logship] [--recent]
+#                [--bin build/logship] [--recent] [--buffer disk]
 #
 # --pipeline gen3 puts merge_multiline and gen3 (the gen3 agent's transforms) between source and sink.
 # --recent generates the files with times from two hours ago instead of 2023 (CloudWatch's window).
+# --buffer disk gives the sink a disk buffer (as config/gen3-agent.yaml does): every record is
+# appended (and fdatasync'd per batch) to <data_dir>/buffer/out before it is delivered.
 #
 # Input is generated once into bench/data/<format>-<files>-<mb>/ (see bench/README.md).
 set -euo pipefail
 export LC_ALL=C
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-MB=1000 FILES=20 FORMAT=docker RUNS=3 SINK=file PIPELINE=plain BIN=build/logship RECENT=0
+MB=1000 FILES=20 FORMAT=docker RUNS=3 SINK=file PIPELINE=plain BIN=build/logship RECENT=0 BUFFER=memory
 
-usage() { sed -n '2,6s/^# \{0,1\}//p' "$0"; exit "${1:-0}"; }
+usage() { sed -n '2,7s/^# \{0,1\}//p' "$0"; exit "${1:-0}"; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --total-mb) MB=$2; shift 2 ;;
@@ -26,12 +28,14 @@ while [ $# -gt 0 ]; do
     --pipeline) PIPELINE=$2; shift 2 ;;
     --bin) BIN=$2; shift 2 ;;
     --recent) RECENT=1; shift ;;
+    --buffer) BUFFER=$2; shift 2 ;;
     -h|--help) usage 0 ;;
     *) echo "run.sh: unknown argument: $1" >&2; usage 2 >&2 ;;
   esac
 done
 case "$SINK" in file|blackhole|local_store|aws_cloudwatch_logs) ;;
   *) echo "run.sh: --sink must be file, blackhole, local_store or aws_cloudwatch_logs" >&2; exit 2 ;; esac
+case "$BUFFER" in memory|disk) ;; *) echo "run.sh: --buffer must be memory or disk" >&2; exit 2 ;; esac
 case "$PIPELINE" in plain|gen3) ;; *) echo "run.sh: --pipeline must be plain or gen3" >&2; exit 2 ;; esac
 case "$BIN" in /*) ;; *) BIN="$ROOT/$BIN" ;; esac
 
@@ -109,6 +113,7 @@ for run in $(seq 0 "$RUNS"); do
     echo "    type: $SINK"
     echo "    inputs: [$SINK_INPUT]"
     [ "$SINK" = file ] && echo "    path: $TMP/out.jsonl"
+    [ "$BUFFER" = disk ] && echo "    buffer: {type: disk, max_bytes: 1073741824}"
     # The generated lines carry 2023 times: age retention would delete them as they arrive.
     [ "$SINK" = local_store ] && echo "    path: $TMP/store" && echo "    max_age_hours: 0"
     if [ "$SINK" = aws_cloudwatch_logs ]; then

@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fmt/format.h>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -58,9 +59,14 @@ std::optional<std::int64_t> parse_duration(std::string_view s) {
     if (c < '0' || c > '9') {
       return std::nullopt;
     }
-    n = n * 10 + (c - '0');
+    n = n * 10 + (c - '0'); // at most 11 digits: no overflow
   }
-  return n * unit * 1'000'000'000;
+  // Longer than the clock can count back (about 292 years): as far back as it goes.
+  std::int64_t ns = 0;
+  if (__builtin_mul_overflow(n, unit * 1'000'000'000, &ns)) {
+    return std::numeric_limits<std::int64_t>::max();
+  }
+  return ns;
 }
 
 // An RFC 3339 time, or a duration meaning that long before now.
@@ -72,7 +78,7 @@ Result<std::int64_t> parse_time(const std::string& option, const std::string& te
     const auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
                          std::chrono::system_clock::now().time_since_epoch())
                          .count();
-    return now - *d;
+    return now - *d; // now >= 0, so even the longest duration does not overflow
   }
   return make_error(fmt::format("{}: expected an RFC 3339 time (2024-01-02T03:04:05Z) or a "
                                 "duration before now (30s, 15m, 2h, 7d, 1w), got \"{}\"",

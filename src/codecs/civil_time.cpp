@@ -11,6 +11,20 @@ std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
   return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
 }
 
+std::optional<std::int64_t> ns_from_seconds(std::int64_t secs, std::int64_t frac_ns) {
+  if (secs < 0 && frac_ns > 0) {
+    // The earliest time holds a fraction whose whole second alone would not fit: borrow it.
+    ++secs;
+    frac_ns -= 1'000'000'000;
+  }
+  std::int64_t ns = 0;
+  if (__builtin_mul_overflow(secs, std::int64_t{1'000'000'000}, &ns) ||
+      __builtin_add_overflow(ns, frac_ns, &ns)) {
+    return std::nullopt;
+  }
+  return ns;
+}
+
 CivilTime civil_from_ns(std::int64_t ns) {
   constexpr std::int64_t k_ns_per_s = 1'000'000'000;
   std::int64_t secs = ns / k_ns_per_s;

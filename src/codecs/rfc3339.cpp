@@ -75,7 +75,7 @@ std::optional<std::int64_t> parse_rfc3339(std::string_view s) {
   const std::int64_t days =
       days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   const std::int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second - offset_s;
-  return secs * 1'000'000'000 + frac_ns;
+  return ns_from_seconds(secs, frac_ns); // nullopt for years that nanoseconds cannot hold
 }
 
 std::string format_rfc3339(std::int64_t ns) {

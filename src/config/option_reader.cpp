@@ -9,14 +9,22 @@ OptionReader::OptionReader(YAML::Node node, std::string path, ConfigErrors& erro
 
 YAML::Node OptionReader::lookup(const std::string& key) {
   m_used.insert(key);
+  return find(key);
+}
+
+YAML::Node OptionReader::find(const std::string& key) const {
   if (!m_node.IsMap()) {
     return YAML::Node(YAML::NodeType::Undefined);
   }
-  return m_node[key];
+  // m_node is const here: yaml-cpp's non-const operator[] adds a missing key to the map, which
+  // would invalidate the iterators of a caller walking that map (parse_regex reads the keys of
+  // `types` through a reader over it) and a key that names itself differently (`~`) is missing.
+  const YAML::Node n = m_node[key];
+  return n.IsDefined() ? n : YAML::Node(YAML::NodeType::Undefined);
 }
 
 void OptionReader::error(const std::string& key, const std::string& message) {
-  const YAML::Node n = m_node.IsMap() ? m_node[key] : m_node;
+  const YAML::Node n = m_node.IsMap() ? find(key) : m_node;
   m_errors.add(key_path(key), message, n.IsDefined() ? n.Mark().line : -1);
 }
 
@@ -39,7 +47,7 @@ std::optional<std::string> OptionReader::get_optional_string(const std::string& 
 std::string OptionReader::require_string(const std::string& key) {
   auto v = get_optional_string(key);
   if (!v) {
-    if (!m_node.IsMap() || !m_node[key].IsDefined()) {
+    if (!find(key).IsDefined()) {
       m_errors.add(key_path(key), "required option is missing", m_node.Mark().line);
     }
     return {};

@@ -43,7 +43,10 @@ public:
   const std::string& path() const { return m_path; }
 
 private:
+  // The value of `key` (marked as used), or an Undefined node.
   YAML::Node lookup(const std::string& key);
+  // The same without marking it, and without changing the YAML.
+  YAML::Node find(const std::string& key) const;
   std::string key_path(const std::string& key) const { return m_path + "." + key; }
 
   YAML::Node m_node;

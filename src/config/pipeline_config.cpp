@@ -1,5 +1,7 @@
 #include "config/pipeline_config.hpp"
 
+#include "config/option_reader.hpp"
+
 #include <fmt/format.h>
 #include <fstream>
 #include <functional>
@@ -100,7 +102,7 @@ void read_section(const YAML::Node& root, ComponentKind kind, PipelineConfig& ou
   }
 }
 
-void check_graph(const YAML::Node& root, const PipelineConfig& cfg, ConfigErrors& errors) {
+void check_graph(const PipelineConfig& cfg, ConfigErrors& errors) {
   std::map<std::string, const ComponentConfig*> by_id;
   for (const ComponentConfig& c : cfg.components) {
     if (!by_id.emplace(c.id, &c).second) {
@@ -111,7 +113,9 @@ void check_graph(const YAML::Node& root, const PipelineConfig& cfg, ConfigErrors
     for (std::size_t i = 0; i < c.inputs.size(); ++i) {
       const auto it = by_id.find(c.inputs[i]);
       const std::string path = fmt::format("{}.inputs[{}]", c.path, i);
-      const int line = line_of(root[kind_section(c.kind)][c.id]["inputs"][i]);
+      // The entry's own node: looking the id up again in the section finds the first entry of a
+      // repeated id, which may not be a map (yaml-cpp then throws).
+      const int line = line_of(c.node["inputs"][i]);
       if (it == by_id.end()) {
         errors.add(path, fmt::format("no component named \"{}\"", c.inputs[i]), line);
       } else if (it->second->kind == ComponentKind::sink) {
@@ -153,6 +157,28 @@ void check_graph(const YAML::Node& root, const PipelineConfig& cfg, ConfigErrors
   }
 }
 
+void read_service_options(const YAML::Node& root, PipelineConfig& out, ConfigErrors& errors) {
+  if (root["api"].IsDefined()) {
+    if (!root["api"].IsMap()) {
+      errors.add("api", "expected a map, e.g. {address: 127.0.0.1:2020}", line_of(root["api"]));
+    } else {
+      OptionReader api(root["api"], "api", errors);
+      out.api.enabled = api.get_bool("enabled", true);
+      out.api.address = api.get_string("address", out.api.address);
+      api.finish();
+    }
+  }
+  if (const YAML::Node t = root["drain_timeout_seconds"]; t.IsDefined()) {
+    int seconds = 0;
+    if (!t.IsScalar() || !YAML::convert<int>::decode(t, seconds) || seconds < 1 || seconds > 3600) {
+      errors.add("drain_timeout_seconds", "expected a number of seconds from 1 to 3600",
+                 line_of(t));
+    } else {
+      out.drain_timeout_seconds = seconds;
+    }
+  }
+}
+
 } // namespace
 
 PipelineConfig parse_pipeline_config(const std::string& text, const EnvLookup& env,
@@ -172,7 +198,8 @@ PipelineConfig parse_pipeline_config(const std::string& text, const EnvLookup& e
   }
   for (const auto& kv : root) {
     const std::string k = kv.first.Scalar();
-    if (k != "data_dir" && k != "sources" && k != "transforms" && k != "sinks" && k != "tests") {
+    if (k != "data_dir" && k != "api" && k != "drain_timeout_seconds" && k != "sources" &&
+        k != "transforms" && k != "sinks" && k != "tests") {
       errors.add(k, "unknown top-level key", line_of(kv.first));
     }
   }
@@ -183,6 +210,7 @@ PipelineConfig parse_pipeline_config(const std::string& text, const EnvLookup& e
       out.data_dir = root["data_dir"].Scalar();
     }
   }
+  read_service_options(root, out, errors);
   out.tests = root["tests"];
   read_section(root, ComponentKind::source, out, errors);
   read_section(root, ComponentKind::transform, out, errors);
@@ -190,7 +218,7 @@ PipelineConfig parse_pipeline_config(const std::string& text, const EnvLookup& e
   if (out.components.empty()) {
     errors.add("sources", "the pipeline has no components");
   }
-  check_graph(root, out, errors);
+  check_graph(out, errors);
   return out;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
-// The pipeline's configuration as written (Vector-style YAML): a top-level `data_dir` and maps
+// The pipeline's configuration as written (Vector-style YAML): top-level `data_dir`, `api`,
+// `drain_timeout_seconds`, and maps
 // `sources`, `transforms`, `sinks` keyed by component id, each entry with `type` and, for
 // transforms and sinks, `inputs: [ids]`. Loading expands environment variables and checks the
 // graph (known ids, no cycles); options of each type are checked when components are built.
@@ -26,8 +27,18 @@ struct ComponentConfig {
   std::vector<std::string> inputs;
 };
 
+// `api:`: the HTTP endpoint with /health and /metrics. Off unless the section is there.
+struct ApiConfig {
+  bool enabled = false;
+  std::string address = "127.0.0.1:2020";
+};
+
 struct PipelineConfig {
   std::string data_dir;
+  ApiConfig api;
+  // `drain_timeout_seconds`: how long SIGTERM (or a reload) waits for what is in flight to be
+  // delivered before stopping anyway. 25 s fits in Kubernetes' default 30 s grace period.
+  int drain_timeout_seconds = 25;
   std::vector<ComponentConfig> components; // sources, then transforms, then sinks
   YAML::Node tests;                        // `tests:` for `logship test`, as written
 };

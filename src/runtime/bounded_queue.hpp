@@ -72,6 +72,24 @@ public:
     return item;
   }
 
+  // An item if one is queued now; never waits.
+  std::optional<T> try_pop() {
+    std::lock_guard lock(m_mutex);
+    if (m_items.empty()) {
+      return std::nullopt;
+    }
+    T item = std::move(m_items.front());
+    m_items.pop_front();
+    m_not_full.notify_one();
+    return item;
+  }
+
+  std::size_t size() {
+    std::lock_guard lock(m_mutex);
+    return m_items.size();
+  }
+  std::size_t capacity() const { return m_capacity; }
+
   // Removes and returns everything still queued (used to fail what an aborted sink never sent).
   std::deque<T> take_all() {
     std::lock_guard lock(m_mutex);

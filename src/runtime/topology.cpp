@@ -1,5 +1,7 @@
 #include "runtime/topology.hpp"
 
+#include "runtime/topology_node.hpp"
+
 #include <algorithm>
 #include <fmt/format.h>
 #include <functional>
@@ -14,20 +16,6 @@ namespace {
 constexpr std::size_t k_queue_capacity = 4; // batches per edge
 
 } // namespace
-
-struct Topology::Node {
-  ComponentConfig config;
-  std::unique_ptr<Source> source;
-  std::unique_ptr<Transform> transform;
-  std::unique_ptr<Sink> sink;
-  std::unique_ptr<BoundedQueue<BatchPtr>> input;
-  std::vector<BoundedQueue<BatchPtr>*> outputs;
-  std::thread thread;
-  Counter* events_in = nullptr;
-  Counter* events_out = nullptr;
-  Counter* errors = nullptr;
-  Counter* batches_given_up = nullptr;
-};
 
 namespace {
 
@@ -60,6 +48,7 @@ std::unique_ptr<T> make_component(std::span<const ComponentDescriptor<T>> list,
   OptionReader options(c.node, c.path, errors);
   options.skip("type");
   options.skip("inputs");
+  options.skip("buffer"); // a sink's, read by the topology
   auto component = d->make(options, ctx);
   options.finish();
   return component;
@@ -89,6 +78,9 @@ private:
 Topology::Topology() : m_stop_fd(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {}
 
 Topology::~Topology() {
+  for (const std::uint64_t id : m_collectors) {
+    m_metrics->remove_collector(id);
+  }
   if (!m_joined) {
     abort();
     join();
@@ -119,14 +111,23 @@ std::unique_ptr<Topology> Topology::build(const PipelineConfig& config,
       node->sink = make_component(registry.sinks, c, ctx, errors);
       break;
     }
+    metrics.set_component_type(c.id, c.type);
     if (c.kind != ComponentKind::source) {
       node->input = std::make_unique<BoundedQueue<BatchPtr>>(k_queue_capacity);
       node->events_in = &metrics.counter(c.id, "events_in");
+      node->bytes_in = &metrics.counter(c.id, "input_bytes_in");
     }
     node->events_out = &metrics.counter(c.id, "events_out");
+    node->bytes_out = &metrics.counter(c.id, "input_bytes_out");
     if (c.kind == ComponentKind::sink) {
       node->errors = &metrics.counter(c.id, "write_errors");
       node->batches_given_up = &metrics.counter(c.id, "batches_given_up");
+      node->buffer = make_buffer(c, config.data_dir, metrics, errors);
+      if (node->buffer) {
+        node->buffer_write_errors = &metrics.counter(c.id, "buffer_write_errors");
+      }
+    } else if (c.node.IsMap() && c.node["buffer"].IsDefined()) {
+      errors.add(c.path + ".buffer", "only sinks have a buffer", c.node["buffer"].Mark().line);
     }
     by_id[c.id] = node.get();
     t->m_nodes.push_back(std::move(node));
@@ -145,6 +146,20 @@ std::unique_ptr<Topology> Topology::build(const PipelineConfig& config,
 
 void Topology::start(bool exit_on_eof) {
   m_exit_on_eof = exit_on_eof;
+  // Registered at start, not at build: a configuration being checked for a reload must not
+  // report its queues next to the running one's.
+  for (auto& node : m_nodes) {
+    if (node->input) {
+      // Batches waiting in front of the component: a full queue means it is the bottleneck.
+      auto* queue = node->input.get();
+      m_collectors.push_back(
+          m_metrics->add_collector(node->config.id, [queue](std::vector<LabelledValue>& out) {
+            out.push_back({"queue_batches", {}, {}, static_cast<std::int64_t>(queue->size())});
+            out.push_back(
+                {"queue_capacity_batches", {}, {}, static_cast<std::int64_t>(queue->capacity())});
+          }));
+    }
+  }
   {
     std::lock_guard lock(m_mutex);
     m_running = static_cast<int>(m_nodes.size());
@@ -201,6 +216,9 @@ void Topology::abort() {
     if (n->sink) {
       n->sink->cancel();
     }
+    if (n->buffer) {
+      n->buffer->abort();
+    }
   }
   m_cv.notify_all();
 }
@@ -235,6 +253,7 @@ bool Topology::emit(Node& node, BatchPtr batch) {
     return true;
   }
   node.events_out->add(batch->size());
+  node.bytes_out->add(batch->input_bytes());
   bool ok = true;
   for (std::size_t i = 0; i < node.outputs.size(); ++i) {
     // The last consumer takes the original; the others share it.
@@ -272,6 +291,7 @@ void Topology::run_transform(Node& node) {
     auto batch = node.input->pop_for(k_transform_tick, timed_out);
     if (batch) {
       node.events_in->add((*batch)->size());
+      node.bytes_in->add((*batch)->input_bytes());
       node.transform->process(std::move(*batch), out);
     } else if (timed_out) {
       node.transform->flush(out, false);
@@ -285,47 +305,6 @@ void Topology::run_transform(Node& node) {
     pass_on();
   }
   close_outputs(node);
-  thread_done();
-}
-
-void Topology::run_sink(Node& node) {
-  while (auto item = node.input->pop()) {
-    BatchPtr batch = std::move(*item);
-    node.events_in->add(batch->size());
-    std::chrono::milliseconds backoff{100};
-    while (true) {
-      auto r = node.sink->write(*batch);
-      if (r) {
-        node.events_out->add(batch->size());
-        break;
-      }
-      node.errors->add();
-      if (m_aborted) {
-        batch->fail_acks();
-        break;
-      }
-      if (r.error().permanent) {
-        spdlog::error("Sink {} gave up on a batch of {} events: {} Its records stay "
-                      "unacknowledged: their source does not checkpoint past them.",
-                      node.config.id, batch->size(), r.error().message);
-        node.batches_given_up->add();
-        batch->fail_acks();
-        break;
-      }
-      spdlog::warn("Sink {} failed to write a batch of {} events, retrying in {} ms: {}",
-                   node.config.id, batch->size(), backoff.count(), r.error().message);
-      std::unique_lock lock(m_mutex);
-      m_cv.wait_for(lock, backoff, [&] { return m_aborted.load(); });
-      backoff = std::min(backoff * 2, std::chrono::milliseconds{30'000});
-    }
-  }
-  // Aborted: whatever is still queued was never written.
-  for (auto& b : node.input->take_all()) {
-    b->fail_acks();
-  }
-  if (auto r = node.sink->flush(); !r) {
-    spdlog::error("Sink {} failed to flush: {}", node.config.id, r.error().message);
-  }
   thread_done();
 }
 

@@ -46,12 +46,17 @@ private:
   void run_source(Node& node);
   void run_transform(Node& node);
   void run_sink(Node& node);
+  void run_buffered_sink(Node& node);
+  void append_with_retry(Node& node, const Batch& batch);
+  // Writes until it succeeds; false when aborted or the sink gave up (permanent error, no buffer).
+  bool write_with_retry(Node& node, const Batch& batch);
   bool emit(Node& node, BatchPtr batch);
   void close_outputs(Node& node);
   void thread_done();
 
   std::vector<std::unique_ptr<Node>> m_nodes;
   MetricsRegistry* m_metrics = nullptr;
+  std::vector<std::uint64_t> m_collectors;
   bool m_exit_on_eof = false;
   std::atomic<bool> m_stopping{false};
   std::atomic<bool> m_aborted{false};

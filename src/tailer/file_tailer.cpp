@@ -308,22 +308,12 @@ std::size_t FileTailer::read_file(TailedFile& f, std::size_t budget) {
   }
   f.deleted = st.st_nlink == 0;
   const auto size = static_cast<std::uint64_t>(st.st_size);
-  if (size < f.read_pos) {
+  if (size < f.read_pos || (size > f.read_pos && replaced_since_seen(f))) {
     reset_file(f);
-  } else if (f.at_eof && size > f.read_pos && !f.head.empty()) {
-    // New data after a pause: make sure the file was not truncated and rewritten past our
-    // position in between (copytruncate while the writer keeps going).
-    const std::string now = read_head(f.fd, f.head.size());
-    if (now != f.head) {
-      reset_file(f);
-    }
   }
   refresh_head(f, size);
   if (size <= f.read_pos) {
-    if (!f.at_eof) {
-      f.at_eof = true;
-      f.eof_since = Clock::now();
-    }
+    mark_eof(f);
     return 0;
   }
   f.at_eof = false;
@@ -332,7 +322,12 @@ std::size_t FileTailer::read_file(TailedFile& f, std::size_t budget) {
   std::memcpy(m_buf.data(), f.partial.data(), len);
   f.partial.clear();
   std::size_t total = 0;
+  bool replaced = false;
   while (total < budget) {
+    if (replaced_since_seen(f)) { // consume_lines waited long (downstream was full)
+      replaced = true;
+      break;
+    }
     ensure_buffer(len + k_chunk);
     const ssize_t n = ::pread(f.fd, m_buf.data() + len, k_chunk, static_cast<off_t>(f.read_pos));
     if (n < 0 && errno == EINTR) {
@@ -344,8 +339,10 @@ std::size_t FileTailer::read_file(TailedFile& f, std::size_t budget) {
       break;
     }
     if (n == 0) {
+      mark_eof(f);
       break;
     }
+    f.seen_at = Clock::now(); // before consume_lines, which may wait on downstream
     f.read_pos += static_cast<std::uint64_t>(n);
     len += static_cast<std::size_t>(n);
     total += static_cast<std::size_t>(n);
@@ -353,7 +350,33 @@ std::size_t FileTailer::read_file(TailedFile& f, std::size_t budget) {
   }
   f.partial.assign(m_buf.data(), len);
   m_counters.bytes_read->add(total);
+  if (replaced) {
+    reset_file(f);
+  }
   return total;
+}
+
+void FileTailer::mark_eof(TailedFile& f) {
+  if (!f.at_eof) {
+    f.at_eof = true;
+    f.eof_since = Clock::now();
+  }
+}
+
+bool FileTailer::replaced_since_seen(TailedFile& f) {
+  // After a pause (the end of the file was reached, or downstream was full for a while) the file
+  // may have been truncated and rewritten past our position (copytruncate while the writer keeps
+  // going): its first bytes tell.
+  const auto now = Clock::now();
+  if (!f.at_eof && now - f.seen_at <= m_options.recheck_after) {
+    return false;
+  }
+  f.seen_at = now;
+  return rewritten(f);
+}
+
+bool FileTailer::rewritten(const TailedFile& f) const {
+  return !f.head.empty() && read_head(f.fd, f.head.size()) != f.head;
 }
 
 void FileTailer::deliver(TailedFile& f, std::string_view line, const LineInfo& info) {

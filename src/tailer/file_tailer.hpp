@@ -17,7 +17,9 @@
 // Rotation by rename keeps the inode: the file is read to its end and let go rotate_wait after
 // its end was reached, once no scan matches it. A deleted file is read to its end and let go
 // rotate_wait later (its writer may still hold it open).
-// Truncation (size below the read position, or a changed head) restarts the file at 0.
+// Truncation (size below the read position, or a changed head, checked whenever reading resumes
+// after a pause: at the end of the file, or recheck_after since the last read because downstream
+// was full) restarts the file at 0.
 
 #include "core/metrics.hpp"
 #include "tailer/change_watcher.hpp"
@@ -41,6 +43,8 @@ struct TailerOptions {
   std::size_t max_line_bytes = 1024 * 1024;
   std::chrono::milliseconds rotate_wait{5000};
   std::chrono::milliseconds fingerprint_wait{1000};
+  // A pause in reading a file longer than this calls for a head check before reading on.
+  std::chrono::milliseconds recheck_after{100};
 };
 
 struct TailerCounters {
@@ -82,6 +86,12 @@ public:
   // Files let go since the last call; forget them after the positions above.
   std::vector<FileKey> take_forgotten();
   std::size_t open_files() const { return m_files.size(); }
+  // Every file being followed (for metrics such as the read lag).
+  template <class F> void for_each_file(F&& visit) const {
+    for (const auto& kv : m_files) {
+      visit(*kv.second);
+    }
+  }
 
 private:
   struct Candidate {
@@ -111,6 +121,11 @@ private:
   void consume_lines(TailedFile& f, std::size_t& len);
   void deliver(TailedFile& f, std::string_view line, const LineInfo& info);
   void reset_file(TailedFile& f);
+  // The file's first bytes are no longer those it was identified by (truncated and rewritten).
+  bool rewritten(const TailedFile& f) const;
+  // rewritten(), checked when the file was not looked at for a while or its end was reached.
+  bool replaced_since_seen(TailedFile& f);
+  void mark_eof(TailedFile& f);
   void close_file(TailedFile& f);
   void refresh_head(TailedFile& f, std::uint64_t size);
   void ensure_buffer(std::size_t bytes);

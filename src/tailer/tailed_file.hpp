@@ -44,6 +44,9 @@ struct TailedFile {
   bool at_eof = false;
   bool touched = false; // lines handed over since the last batch was sealed
   std::chrono::steady_clock::time_point eof_since;
+  // When the bytes at read_pos were last known to belong to this file (the last read or head
+  // check); a longer pause calls for a head check before reading on.
+  std::chrono::steady_clock::time_point seen_at;
   std::unique_ptr<FileUserState> user;
 
   // The offset a checkpoint may hold: everything before it is in emitted records.

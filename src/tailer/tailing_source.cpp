@@ -4,6 +4,7 @@
 
 #include <poll.h>
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 
 namespace logship {
 
@@ -55,6 +56,45 @@ TailingSource::TailingSource(TailingOptions options, const BuildContext& ctx)
   m_batch = std::make_shared<Batch>(m_options.batch_max_events);
 }
 
+TailingSource::~TailingSource() {
+  if (m_lag_collector != 0) {
+    m_metrics.remove_collector(m_lag_collector);
+  }
+}
+
+void TailingSource::update_read_lag(bool now) {
+  const auto t = Clock::now();
+  if (!now && t - m_lag_updated < std::chrono::milliseconds(200)) {
+    return;
+  }
+  m_lag_updated = t;
+  std::vector<FileProgress> files;
+  m_tailer->for_each_file([&](const TailedFile& f) {
+    struct stat st {};
+    const bool ok = f.fd >= 0 && ::fstat(f.fd, &st) == 0;
+    files.push_back(
+        {f.path, f.key, ok ? static_cast<std::uint64_t>(st.st_size) : f.read_pos, f.read_pos});
+  });
+  std::lock_guard lock(m_lag_mutex);
+  m_files.swap(files);
+}
+
+void TailingSource::collect_read_lag(std::vector<LabelledValue>& out) {
+  std::lock_guard lock(m_lag_mutex);
+  for (const FileProgress& f : m_files) {
+    // The size now, if the path still names the file (the source thread may be waiting on
+    // downstream and not update the progress while its files grow); else the size last seen.
+    std::uint64_t size = f.size;
+    struct stat st {};
+    if (::stat(f.path.c_str(), &st) == 0 && static_cast<std::uint64_t>(st.st_dev) == f.key.dev &&
+        static_cast<std::uint64_t>(st.st_ino) == f.key.ino) {
+      size = static_cast<std::uint64_t>(st.st_size);
+    }
+    out.push_back({"file_read_lag_bytes", "file", f.path,
+                   static_cast<std::int64_t>(size > f.read_pos ? size - f.read_pos : 0)});
+  }
+}
+
 void TailingSource::event_added(std::size_t input_bytes) {
   m_batch->add_input_bytes(input_bytes);
   if (m_batch->size() >= m_options.batch_max_events ||
@@ -92,6 +132,8 @@ void TailingSource::wait_for_change(std::chrono::milliseconds timeout, bool& res
 
 void TailingSource::run(SourceContext& ctx) {
   m_ctx = &ctx;
+  m_lag_collector = m_metrics.add_collector(
+      m_id, [this](std::vector<LabelledValue>& out) { collect_read_lag(out); });
   if (auto r = make_directories(checkpoint_dir()); !r) {
     spdlog::error("Source {}: {}; checkpoints are kept in memory only.", m_id, r.error().message);
   } else if (auto entries = m_checkpoints->open(); !entries) {
@@ -107,6 +149,7 @@ void TailingSource::run(SourceContext& ctx) {
   while (!ctx.stopping()) {
     const std::size_t n = m_tailer->read_round(k_read_budget);
     m_tailer->close_finished(ctx.exit_on_eof());
+    update_read_lag(false);
     const auto now = Clock::now();
     if (rescan || now - last_scan >= m_options.glob_interval) {
       m_tailer->scan(false);
@@ -128,6 +171,7 @@ void TailingSource::run(SourceContext& ctx) {
                     rescan);
   }
   seal();
+  update_read_lag(true);
 }
 
 std::string TailingSource::checkpoint_dir() const {

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,7 @@ TailingOptions read_tailing_options(OptionReader& options,
 
 class TailingSource : public Source, protected TailHandler {
 public:
+  ~TailingSource() override;
   void run(SourceContext& ctx) override;
   void finalize() override;
 
@@ -48,6 +50,10 @@ private:
   void seal();
   std::string checkpoint_dir() const;
   void wait_for_change(std::chrono::milliseconds timeout, bool& rescan);
+  // Notes each file's read position for the read lag /metrics reports (source thread, at most
+  // every 200 ms unless `now`); collect_read_lag reports it (the metrics reader's thread).
+  void update_read_lag(bool now);
+  void collect_read_lag(std::vector<LabelledValue>& out);
 
   std::string m_id;
   std::string m_data_dir;
@@ -58,6 +64,16 @@ private:
   std::shared_ptr<Batch> m_batch;
   std::uint64_t m_batch_number = 0;
   SourceContext* m_ctx = nullptr;
+  struct FileProgress {
+    std::string path;
+    FileKey key;
+    std::uint64_t size = 0; // when last seen by the source thread
+    std::uint64_t read_pos = 0;
+  };
+  std::mutex m_lag_mutex;
+  std::vector<FileProgress> m_files;
+  std::chrono::steady_clock::time_point m_lag_updated{};
+  std::uint64_t m_lag_collector = 0;
 };
 
 } // namespace logship

@@ -490,6 +490,75 @@ class Logship:
 
 
 # --------------------------------------------------------------------------------------------------
+# The HTTP API (/health, /metrics)
+
+_API_LINE = re.compile(r"API listening on http://(\S+) ")
+_SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$')
+_LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
+
+
+def api_address(ls, timeout=EXIT_TIMEOUT):
+    """HOST:PORT the running logship's API listens on (configured with port 0), from its log."""
+    found = []
+
+    def cond():
+        m = _API_LINE.search(ls.stderr_text())
+        if m:
+            found.append(m.group(1))
+        return bool(found)
+    wait_until(cond, timeout, "logship to log 'API listening on'", ls)
+    return found[0]
+
+
+def http_get(address, path, timeout=5.0):
+    """(status, body text) of GET http://address/path."""
+    import urllib.error
+    import urllib.request
+    try:
+        with urllib.request.urlopen(f"http://{address}{path}", timeout=timeout) as r:
+            return r.status, r.read().decode("utf-8")
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode("utf-8")
+
+
+def parse_prometheus(text):
+    """{(metric name, frozenset of (label, value))): value} of Prometheus text; checks that every
+    sample's metric had a # TYPE line before it."""
+    samples, typed = {}, set()
+    for line in text.splitlines():
+        if line.startswith("# TYPE "):
+            typed.add(line.split()[2])
+            continue
+        if not line or line.startswith("#"):
+            continue
+        m = _SAMPLE.match(line)
+        if not m:
+            raise AssertionError(f"not a Prometheus sample: {line!r}")
+        if m.group(1) not in typed:
+            raise AssertionError(f"{m.group(1)} has no # TYPE line before it")
+        labels = frozenset(_LABEL.findall(m.group(2) or ""))
+        samples[(m.group(1), labels)] = float(m.group(3))
+    return samples
+
+
+def metric(samples, name, component, **labels):
+    """The value of `name` for component_id `component` (and the given labels), or None."""
+    for (n, ls), value in samples.items():
+        d = dict(ls)
+        if n == name and d.get("component_id") == component and all(
+                d.get(k) == v for k, v in labels.items()):
+            return value
+    return None
+
+
+def scrape(address):
+    status, body = http_get(address, "/metrics")
+    if status != 200:
+        raise AssertionError(f"/metrics answered {status}: {body[:200]}")
+    return parse_prometheus(body)
+
+
+# --------------------------------------------------------------------------------------------------
 # Config
 
 
@@ -502,6 +571,8 @@ def yaml_value(value):
         return json.dumps(value)  # a JSON string is a YAML double-quoted scalar
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(yaml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {yaml_value(v)}" for k, v in value.items()) + "}"
     raise TypeError(f"no YAML for {value!r}")
 
 
@@ -681,6 +752,18 @@ class E2ETestCase(unittest.TestCase):
 def _sample(values, limit=12):
     shown = ", ".join(str(v) for v in values[:limit])
     return f"[{shown}{', ...' if len(values) > limit else ''}]"
+
+
+def ranges(values, limit=10):
+    """Sorted integers as runs, e.g. "0-99, 200, 300-310" (the first `limit` runs)."""
+    runs = []
+    for v in sorted(values):
+        if runs and v == runs[-1][1] + 1:
+            runs[-1][1] = v
+        else:
+            runs.append([v, v])
+    text = ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in runs[:limit])
+    return text + (", ..." if len(runs) > limit else "")
 
 
 def contiguous(values):

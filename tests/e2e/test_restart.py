@@ -3,7 +3,9 @@ at most one batch again), a partial line across a restart, read_from: end, files
 running, exclude."""
 
 import collections
+import json
 import os
+import subprocess
 import unittest
 
 import support
@@ -234,3 +236,24 @@ class RestartTest(support.E2ETestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+
+class LogFormatTest(support.E2ETestCase):
+    def test_json_log_lines_are_one_object_each(self):
+        path = support.pod_file(self.logs, "jsonlog", "default", "app")
+        support.write_file(path, docker_line('a "quoted" \\ line'))
+        config = os.path.join(self.tmp, "config.yaml")
+        support.write_file(config, self.config().encode())
+        proc = subprocess.run([self.binary, "--log-format", "json", "run", "-c", config,
+                               "--exit-on-eof"], capture_output=True, text=True, timeout=60)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        lines = [json.loads(line) for line in proc.stderr.splitlines()]
+        self.assertTrue(lines)
+        for line in lines:
+            self.assertEqual(list(line), ["time", "level", "message"])
+            self.assertRegex(line["time"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+        mark = "Stopped. Final counters: "
+        final = [entry["message"] for entry in lines if entry["message"].startswith(mark)]
+        self.assertEqual(len(final), 1)
+        self.assertEqual(json.loads(final[0][len(mark):])["out"]["events_out"], 1)

@@ -1,6 +1,7 @@
 #include "codecs/rfc3339.hpp"
 
 #include <gtest/gtest.h>
+#include <limits>
 
 namespace logship {
 namespace {
@@ -26,6 +27,22 @@ TEST(Rfc3339, FormatsRoundTrip) {
   EXPECT_EQ(format_rfc3339(0), "1970-01-01T00:00:00.000000000Z");
   EXPECT_EQ(parse_rfc3339(format_rfc3339(951782400000000001LL)),
             951782400000000001LL); // 2000-02-29
+}
+
+// Found by fuzz/json: a valid time outside 1677..2262 overflowed the nanosecond count (UB).
+TEST(Rfc3339, TimesNanosecondsCannotHoldAreNotTimes) {
+  constexpr std::int64_t k_min = std::numeric_limits<std::int64_t>::min();
+  constexpr std::int64_t k_max = std::numeric_limits<std::int64_t>::max();
+  EXPECT_EQ(parse_rfc3339("1677-09-21T00:12:43.145224192Z"), k_min);
+  EXPECT_EQ(parse_rfc3339("2262-04-11T23:47:16.854775807Z"), k_max);
+  EXPECT_EQ(format_rfc3339(k_min), "1677-09-21T00:12:43.145224192Z");
+  EXPECT_EQ(format_rfc3339(k_max), "2262-04-11T23:47:16.854775807Z");
+  for (const char* s :
+       {"0000-01-01T00:00:00Z", "1677-09-21T00:12:43.145224191Z", "1677-09-21T00:12:43Z",
+        "2262-04-11T23:47:16.854775808Z", "2262-04-12T00:00:00Z", "2262-04-11T23:47:17-00:01",
+        "9999-12-31T23:59:59Z"}) {
+    EXPECT_FALSE(parse_rfc3339(s).has_value()) << s;
+  }
 }
 
 } // namespace

@@ -99,5 +99,69 @@ TEST(PipelineConfig, StructuralErrors) {
   EXPECT_NE(bad_yaml[0].find("invalid YAML"), std::string::npos);
 }
 
+// Found by fuzz/config: an id used twice, first for something that is not a map, made the input
+// errors look up that first entry's `inputs`, and yaml-cpp's BadSubscript escaped the loader.
+TEST(PipelineConfig, RepeatedIdIsReportedNotThrown) {
+  std::vector<std::string> errors;
+  ASSERT_NO_THROW(errors = errors_of(R"(
+sources:
+  in: {type: file, include: [/x]}
+sinks:
+  out: not a map
+  out:
+    type: blackhole
+    inputs: [nope]
+)"));
+  const std::vector<std::string> expected = {
+      "sinks.out (line 5): expected a map with at least `type`",
+      "sinks.out.inputs[0] (line 8): no component named \"nope\"",
+  };
+  EXPECT_EQ(errors, expected);
+}
+
+} // namespace
+} // namespace logship
+
+namespace logship {
+namespace {
+
+constexpr const char* k_minimal = R"(
+sources:
+  k8s: {type: kubernetes_logs, include: ["/var/log/containers/*.log"]}
+sinks:
+  out: {type: blackhole, inputs: [k8s]}
+)";
+
+PipelineConfig parsed(const std::string& text, std::vector<std::string>& errors_out) {
+  ConfigErrors errors;
+  PipelineConfig c = parse_pipeline_config(text, fake_env({}), errors);
+  errors_out = errors.all();
+  return c;
+}
+
+TEST(PipelineConfig, ApiAndDrainTimeout) {
+  std::vector<std::string> errors;
+  PipelineConfig c = parsed(k_minimal, errors);
+  EXPECT_TRUE(errors.empty());
+  EXPECT_FALSE(c.api.enabled); // no `api:` section: no endpoint
+  EXPECT_EQ(c.drain_timeout_seconds, 25);
+
+  c = parsed(std::string(k_minimal) + "api: {}\ndrain_timeout_seconds: 5\n", errors);
+  EXPECT_TRUE(errors.empty()) << errors[0];
+  EXPECT_TRUE(c.api.enabled);
+  EXPECT_EQ(c.api.address, "127.0.0.1:2020");
+  EXPECT_EQ(c.drain_timeout_seconds, 5);
+
+  c = parsed(std::string(k_minimal) + "api: {address: '0.0.0.0:9000', enabled: false}\n", errors);
+  EXPECT_TRUE(errors.empty());
+  EXPECT_FALSE(c.api.enabled);
+  EXPECT_EQ(c.api.address, "0.0.0.0:9000");
+
+  parsed(std::string(k_minimal) + "api: {adress: x}\ndrain_timeout_seconds: 0\n", errors);
+  ASSERT_EQ(errors.size(), 2U);
+  EXPECT_NE(errors[0].find("api.adress"), std::string::npos) << errors[0];
+  EXPECT_NE(errors[1].find("drain_timeout_seconds"), std::string::npos) << errors[1];
+}
+
 } // namespace
 } // namespace logship

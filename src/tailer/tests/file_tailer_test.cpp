@@ -2,8 +2,10 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <thread>
 
 namespace logship {
 namespace {
@@ -16,9 +18,13 @@ public:
   void on_line(TailedFile& /*file*/, std::string_view line, const LineInfo& info) override {
     lines.emplace_back(line);
     truncated.push_back(info.truncated);
+    if (after_line) {
+      after_line(lines.back());
+    }
   }
   void on_reset(TailedFile& /*file*/) override { ++resets; }
   void on_close(TailedFile& /*file*/) override { ++closes; }
+  std::function<void(const std::string&)> after_line; // e.g. a downstream that waits
   std::vector<std::string> lines;
   std::vector<bool> truncated;
   int resets = 0;
@@ -45,6 +51,7 @@ protected:
     o.read_from_end = from_end;
     o.rotate_wait = std::chrono::milliseconds(0);
     o.fingerprint_wait = std::chrono::milliseconds(0);
+    o.recheck_after = m_recheck_after;
     TailerCounters c{&counter("bytes_read"),       &counter("lines_truncated"),
                      &counter("files_discovered"), &counter("files_resumed"),
                      &counter("files_truncated"),  &counter("files_closed"),
@@ -76,6 +83,7 @@ protected:
   }
 
   fs::path m_dir;
+  std::chrono::milliseconds m_recheck_after{100};
   MetricsRegistry m_metrics;
   RecordingHandler m_handler;
   std::shared_ptr<Checkpointer> m_checkpoints;
@@ -177,6 +185,40 @@ TEST_F(FileTailerTest, CopytruncateContinuesInTheCopy) {
   auto want = expected(1, 30);
   std::sort(want.begin(), want.end());
   EXPECT_EQ(got, want);
+}
+
+TEST_F(FileTailerTest, CopytruncateWhileDownstreamWaitsIsNoticedAfterTheWait) {
+  // The copy is made, the file truncated and rewritten past our position while a line is being
+  // handed over (downstream full); the read round ends right after. The next round must see that
+  // the file was replaced, not read the new content on from the old offset.
+  m_recheck_after = std::chrono::milliseconds(1);
+  append(path("a.log"), numbered(1, 20000)); // about 700 KB: more than one read
+  auto t = make({path("a.log*")});
+  t->scan(true);
+  m_handler.after_line = [&](const std::string& line) {
+    if (line == "line 5000 of a numbered sequence") {
+      fs::copy_file(path("a.log"), path("a.log.1"));
+      fs::resize_file(path("a.log"), 0);
+      append(path("a.log"), numbered(100000, 130000));           // longer than what was read
+      std::this_thread::sleep_for(std::chrono::milliseconds(5)); // downstream full a while
+    }
+  };
+  ASSERT_GT(t->read_round(1), 0U); // one read: stops with the old content partly handed over
+  ASSERT_GT(m_handler.lines.size(), 5000U);
+  ASSERT_LT(m_handler.lines.size(), 20000U);
+  for (int i = 0; i < 3; ++i) {
+    t->scan(false);
+    drain(*t);
+  }
+  auto got = m_handler.lines;
+  std::sort(got.begin(), got.end());
+  auto want = expected(1, 20000);
+  const auto more = expected(100000, 130000);
+  want.insert(want.end(), more.begin(), more.end());
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(got.size(), want.size());
+  EXPECT_TRUE(got == want);
+  EXPECT_EQ(m_handler.resets, 1);
 }
 
 TEST_F(FileTailerTest, CopyOfAFileAlreadyReadHoldsNothingNew) {

@@ -47,7 +47,11 @@ std::optional<std::int64_t> parse_access_log_time(std::string_view s) {
   if (!t) {
     return std::nullopt;
   }
-  return *t - std::int64_t{offset_minutes} * 60'000'000'000;
+  std::int64_t utc = 0;
+  if (__builtin_sub_overflow(*t, std::int64_t{offset_minutes} * 60'000'000'000, &utc)) {
+    return std::nullopt; // a day off the ends of the nanosecond range
+  }
+  return utc;
 }
 
 } // namespace logship

@@ -1,5 +1,7 @@
 #include "transforms/gen3/text_cursor.hpp"
 
+#include "codecs/civil_time.hpp"
+
 #include <array>
 #include <chrono>
 
@@ -95,7 +97,7 @@ std::optional<std::int64_t> civil_time_ns(int year, int month, int day, int hour
     return std::nullopt;
   }
   const auto t = sys_days{ymd} + hours{hour} + minutes{minute} + seconds{second};
-  return duration_cast<nanoseconds>(t.time_since_epoch()).count() + fraction_ns;
+  return ns_from_seconds(t.time_since_epoch().count(), fraction_ns);
 }
 
 } // namespace logship

@@ -31,7 +31,8 @@ private:
   std::size_t m_pos = 0;
 };
 
-// Nanoseconds since the epoch of a UTC civil time; nullopt for an impossible date or time.
+// Nanoseconds since the epoch of a UTC civil time; nullopt for an impossible date or time, or one
+// outside what 64-bit nanoseconds hold (1677 to 2262).
 std::optional<std::int64_t> civil_time_ns(int year, int month, int day, int hour, int minute,
                                           int second, std::int64_t fraction_ns = 0);
 

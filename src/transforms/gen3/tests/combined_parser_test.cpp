@@ -137,5 +137,16 @@ TEST(Gen3AccessTime, RejectsOtherShapes) {
   }
 }
 
+// The overflow fuzz/json found in parse_rfc3339 (UB on years nanoseconds cannot hold), here.
+TEST(Gen3AccessTime, TimesOutsideTheNanosecondRangeAreNotTimes) {
+  EXPECT_EQ(parse_access_log_time("11/Apr/2262:23:47:16 +0000"),
+            parse_rfc3339("2262-04-11T23:47:16Z"));
+  for (const char* s :
+       {"01/Jan/0001:00:00:00 +0000", "31/Dec/9999:23:59:59 +0000", "11/Apr/2262:23:47:16 -0100",
+        "21/Sep/1677:00:12:43 +0000", "21/Sep/1677:00:12:44 +2359"}) {
+    EXPECT_FALSE(parse_access_log_time(s).has_value()) << s;
+  }
+}
+
 } // namespace
 } // namespace logship

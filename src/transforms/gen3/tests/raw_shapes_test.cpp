@@ -128,6 +128,15 @@ TEST(RawShapes, NginxErrorLogSharesTheGoPrefix) {
   EXPECT_EQ(split_raw_line("2023/09/27 15:04:05 [xyz] a", k_runtime).message, "[xyz] a");
 }
 
+// The overflow fuzz/json found in parse_rfc3339 (UB on years nanoseconds cannot hold), here: such
+// a line is not taken for a known shape (it keeps its runtime time).
+TEST(RawShapes, YearsOutsideTheNanosecondRangeAreNoShape) {
+  for (const char* line : {"[0001-01-01 00:00:00,000][     fence][   INFO] message",
+                           "9999/12/31 23:59:59 /src/main.go:1: INFO: message"}) {
+    EXPECT_EQ(split_raw_line(line, k_runtime).shape, Shape::none) << line;
+  }
+}
+
 TEST(RawShapes, NotGoLog) {
   for (const char* line : {
            "2023/09/27 15:04:05",
