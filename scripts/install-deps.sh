@@ -4,7 +4,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config clang clang-format
   libsimdjson-dev libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev libexpected-dev
-  libre2-dev libmicrohttpd-dev zlib1g-dev libssl-dev libcurl4-openssl-dev libsqlite3-dev
+  libre2-dev libmicrohttpd-dev zlib1g-dev libssl-dev libcurl4-openssl-dev libsqlite3-dev libzstd-dev
   libgtest-dev libgmock-dev libbenchmark-dev python3 time
 )
 missing=()

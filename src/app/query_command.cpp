@@ -149,15 +149,25 @@ int query_command(const Options& o) {
     return 1;
   }
   std::string out;
-  auto count = run_query(store, *query, [&out](std::int64_t time_ns, std::string_view record) {
-    append_timestamped_json(out, time_ns, record);
-    out.push_back('\n');
-    if (out.size() >= 64 * 1024) {
-      std::fwrite(out.data(), 1, out.size(), stdout);
-      out.clear();
-    }
-  });
+  QueryStats stats;
+  auto count = run_query(
+      store, *query,
+      [&out](std::int64_t time_ns, std::string_view record) {
+        append_timestamped_json(out, time_ns, record);
+        out.push_back('\n');
+        if (out.size() >= 64 * 1024) {
+          std::fwrite(out.data(), 1, out.size(), stdout);
+          out.clear();
+        }
+      },
+      &stats);
   std::fwrite(out.data(), 1, out.size(), stdout);
+  if (stats.chunks_skipped > 0) {
+    std::fprintf(stderr,
+                 "logship query: %zu chunk(s) of the store could not be read and were skipped; "
+                 "the records they hold are missing from the output\n",
+                 stats.chunks_skipped);
+  }
   if (!count) {
     std::fprintf(stderr, "logship query: %s\n", count.error().message.c_str());
     return 1;
@@ -187,7 +197,8 @@ Command add_query_command(CLI::App& app) {
   sub->add_option("terms", o->terms,
                   "field=value filters (" + store_field_names() +
                       "; a field given twice matches either value) and texts the message must "
-                      "contain (each one a phrase; case and punctuation ignored)");
+                      "contain (each one a phrase; ASCII case and punctuation ignored, "
+                      "non-ASCII letters match only as written)");
   return {sub, [o] { return query_command(*o); }};
 }
 

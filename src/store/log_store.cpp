@@ -1,12 +1,11 @@
 #include "store/log_store.hpp"
 
-#include "codecs/json_writer.hpp"
-#include "store/store_record.hpp"
 #include "util/filesystem.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
 #include <optional>
+#include <spdlog/spdlog.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 
@@ -14,40 +13,39 @@ namespace logship {
 
 namespace {
 
-constexpr int k_schema_version = 1;
-constexpr std::uint64_t k_delete_chunk = 5000; // rows per retention transaction
+constexpr int k_schema_version = 2;
+// The full-text index takes new chunks this many at a time (or this much text): each time it
+// writes a new segment, whose cost goes with the words it holds more than with the rows, and
+// the words of neighbouring chunks repeat.
+constexpr std::size_t k_index_chunks = 64;
+constexpr std::size_t k_index_text_bytes = 4 << 20;
 
 const char* const k_schema[] = {
-    "CREATE TABLE IF NOT EXISTS records (id INTEGER PRIMARY KEY, time_ns INTEGER NOT NULL, "
-    "namespace TEXT, pod TEXT, container TEXT, log_type TEXT, level TEXT, status INTEGER, "
-    "record TEXT NOT NULL, "
-    // Computed, not stored: the message is in `record` already. The FTS triggers read it.
-    "message GENERATED ALWAYS AS (json_extract(record, '$.message')) VIRTUAL)",
-    "CREATE INDEX IF NOT EXISTS records_time ON records (time_ns)",
-    "CREATE INDEX IF NOT EXISTS records_namespace ON records (namespace, time_ns)",
-    "CREATE INDEX IF NOT EXISTS records_pod ON records (pod, time_ns)",
-    "CREATE INDEX IF NOT EXISTS records_container ON records (container, time_ns)",
-    "CREATE INDEX IF NOT EXISTS records_log_type ON records (log_type, time_ns)",
-    "CREATE INDEX IF NOT EXISTS records_level ON records (level, time_ns)",
-    "CREATE INDEX IF NOT EXISTS records_status ON records (status, time_ns)",
-    "CREATE VIRTUAL TABLE IF NOT EXISTS records_fts USING fts5(message, content='records', "
-    "content_rowid='id')",
-    // Inserts add to the index explicitly (a trigger would make SQLite keep a statement journal
-    // for every INSERT); deletes go through this trigger. Both take the message the same way.
-    "CREATE TRIGGER IF NOT EXISTS records_fts_delete AFTER DELETE ON records BEGIN "
-    "INSERT INTO records_fts (records_fts, rowid, message) VALUES ('delete', old.id, "
-    "old.message); END",
+    // The blob comes last: the other columns stay on the row's first page, so filtering on them
+    // never reads the blob's overflow pages.
+    "CREATE TABLE IF NOT EXISTS chunks (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+    "min_time INTEGER NOT NULL, max_time INTEGER NOT NULL, namespace TEXT, pod TEXT, "
+    "container TEXT, count INTEGER NOT NULL, raw_bytes INTEGER NOT NULL, log_types TEXT, "
+    "levels TEXT, statuses TEXT, data BLOB NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS chunks_time ON chunks (max_time)",
+    "CREATE INDEX IF NOT EXISTS chunks_namespace ON chunks (namespace, max_time)",
+    "CREATE INDEX IF NOT EXISTS chunks_pod ON chunks (pod, max_time)",
+    "CREATE INDEX IF NOT EXISTS chunks_container ON chunks (container, max_time)",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(text, content='', detail=none, "
+    "tokenize='ascii')",
+    "CREATE TABLE IF NOT EXISTS store_state (indexed_upto INTEGER NOT NULL)",
+    "INSERT INTO store_state SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM store_state)",
 };
 
-void bind_text(sqlite3_stmt* stmt, int index, std::optional<std::string_view> s) {
+} // namespace
+
+void LogStore::bind_text(sqlite3_stmt* stmt, int index, std::optional<std::string_view> s) {
   if (s) {
     sqlite3_bind_text(stmt, index, s->data(), static_cast<int>(s->size()), SQLITE_STATIC);
   } else {
     sqlite3_bind_null(stmt, index);
   }
 }
-
-} // namespace
 
 std::string store_file(const std::string& dir) {
   return dir + "/logs.db";
@@ -58,8 +56,16 @@ LogStore::~LogStore() {
 }
 
 void LogStore::close() {
-  for (sqlite3_stmt** stmt :
-       {&m_insert, &m_insert_fts, &m_insert_fts_json, &m_delete_old, &m_delete_oldest}) {
+  if (m_insert_fts != nullptr && !m_pending.empty()) {
+    if (auto r = flush_index(); !r) {
+      spdlog::warn("Local store {}: {}; the next writer indexes those chunks.", m_file,
+                   r.error().message);
+    }
+  }
+  m_pending.clear();
+  m_pending_text.clear();
+  for (sqlite3_stmt** stmt : {&m_insert, &m_insert_fts, &m_delete_fts, &m_select_chunk, &m_delete,
+                              &m_select_old, &m_select_oldest, &m_set_indexed}) {
     sqlite3_finalize(*stmt);
     *stmt = nullptr;
   }
@@ -107,6 +113,26 @@ Result<void> LogStore::open(const std::string& dir, Mode mode) {
   return r;
 }
 
+Result<void> LogStore::check_version(std::int64_t version) {
+  if (version == k_schema_version) {
+    return {};
+  }
+  if (version == 1) {
+    return make_permanent_error(fmt::format(
+        "local store {} was written by an earlier logship (schema version 1, one row per "
+        "record), which this version cannot read; delete the store directory ({}) to start a new "
+        "store (its records are lost), or point the sink's `path` / `query --store` elsewhere.",
+        m_file, m_file.substr(0, m_file.rfind('/'))));
+  }
+  if (version > k_schema_version) {
+    return make_permanent_error(fmt::format(
+        "local store {}: schema version {} is newer than this logship (which reads version {}).",
+        m_file, version, k_schema_version));
+  }
+  return make_permanent_error(
+      fmt::format("{} is not a logship local store (schema version {}).", m_file, version));
+}
+
 Result<void> LogStore::open_db(const std::string& dir, Mode mode) {
   m_file = store_file(dir);
   int flags = SQLITE_OPEN_NOMUTEX;
@@ -122,6 +148,8 @@ Result<void> LogStore::open_db(const std::string& dir, Mode mode) {
     }
     flags |= SQLITE_OPEN_READONLY;
   }
+  m_pending.clear();
+  m_pending_text.clear();
   if (sqlite3_open_v2(m_file.c_str(), &m_db, flags, nullptr) != SQLITE_OK) {
     return fail("open");
   }
@@ -131,36 +159,15 @@ Result<void> LogStore::open_db(const std::string& dir, Mode mode) {
     if (!version) {
       return tl::unexpected(version.error());
     }
-    if (*version != k_schema_version) {
-      return make_error(
-          fmt::format("{} is not a logship local store (schema version {})", m_file, *version));
-    }
-    return {};
+    return check_version(*version);
   }
   if (auto r = create_schema(); !r) {
     return r;
   }
-  if (sqlite3_prepare_v2(m_db,
-                         "INSERT INTO records (time_ns, namespace, pod, container, log_type, "
-                         "level, status, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                         -1, &m_insert, nullptr) != SQLITE_OK ||
-      sqlite3_prepare_v2(m_db, "INSERT INTO records_fts (rowid, message) VALUES (?, ?)", -1,
-                         &m_insert_fts, nullptr) != SQLITE_OK ||
-      sqlite3_prepare_v2(m_db,
-                         "INSERT INTO records_fts (rowid, message) VALUES (?, "
-                         "json_extract(?, '$.message'))",
-                         -1, &m_insert_fts_json, nullptr) != SQLITE_OK ||
-      sqlite3_prepare_v2(m_db,
-                         "DELETE FROM records WHERE id IN (SELECT id FROM records WHERE time_ns "
-                         "< ?1 ORDER BY time_ns LIMIT ?2)",
-                         -1, &m_delete_old, nullptr) != SQLITE_OK ||
-      sqlite3_prepare_v2(m_db,
-                         "DELETE FROM records WHERE id IN (SELECT id FROM records ORDER BY "
-                         "time_ns, id LIMIT ?1)",
-                         -1, &m_delete_oldest, nullptr) != SQLITE_OK) {
-    return fail("prepare");
+  if (auto r = prepare_statements(); !r) {
+    return r;
   }
-  return {};
+  return index_left_over();
 }
 
 Result<void> LogStore::create_schema() {
@@ -175,20 +182,14 @@ Result<void> LogStore::create_schema() {
     }
   }
   auto version = query_int("PRAGMA user_version");
-  if (version && *version > k_schema_version) {
-    exec("ROLLBACK");
-    return make_error(fmt::format("local store {}: schema version {} is newer than this logship",
-                                  m_file, *version));
-  }
   Result<void> r = version ? Result<void>{} : tl::unexpected(version.error());
+  if (r && *version != 0) {
+    r = check_version(*version);
+  }
   for (const char* sql : k_schema) {
     if (r) {
       r = exec(sql);
     }
-  }
-  if (r && version && *version == 0) {
-    // New store: merge the index's segments 8 at a time, not 4 (less rewriting while writing).
-    r = exec("INSERT INTO records_fts (records_fts, rank) VALUES ('automerge', 8)");
   }
   if (r) {
     r = exec(fmt::format("PRAGMA user_version={}", k_schema_version).c_str());
@@ -200,153 +201,195 @@ Result<void> LogStore::create_schema() {
   return exec("COMMIT");
 }
 
-Result<void> LogStore::insert(const Batch& batch) {
-  if (auto r = exec("BEGIN"); !r) {
-    return r;
-  }
-  for (const Event& e : batch.events()) {
-    const StoreColumns c = store_columns(e);
-    m_json.clear();
-    append_json_map(m_json, e.fields);
-    sqlite3_reset(m_insert);
-    sqlite3_bind_int64(m_insert, 1, e.time_ns);
-    bind_text(m_insert, 2, c.namespace_name);
-    bind_text(m_insert, 3, c.pod);
-    bind_text(m_insert, 4, c.container);
-    bind_text(m_insert, 5, c.log_type);
-    bind_text(m_insert, 6, c.level ? std::optional<std::string_view>(*c.level) : std::nullopt);
-    if (c.status) {
-      sqlite3_bind_int64(m_insert, 7, *c.status);
-    } else {
-      sqlite3_bind_null(m_insert, 7);
+Result<void> LogStore::prepare_statements() {
+  const std::pair<sqlite3_stmt**, const char*> statements[] = {
+      {&m_insert, "INSERT INTO chunks (min_time, max_time, namespace, pod, container, count, "
+                  "raw_bytes, log_types, levels, statuses, data) "
+                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
+      {&m_insert_fts, "INSERT INTO chunks_fts (rowid, text) VALUES (?, ?)"},
+      {&m_delete_fts, "INSERT INTO chunks_fts (chunks_fts, rowid, text) VALUES ('delete', ?, ?)"},
+      {&m_select_chunk, "SELECT count, data FROM chunks WHERE id = ?"},
+      {&m_delete, "DELETE FROM chunks WHERE id = ?"},
+      {&m_select_old, "SELECT id FROM chunks WHERE max_time < ? ORDER BY max_time LIMIT ?"},
+      {&m_select_oldest, "SELECT id, length(data) FROM chunks ORDER BY max_time, id"},
+      {&m_set_indexed, "UPDATE store_state SET indexed_upto = ?"},
+  };
+  for (const auto& [stmt, sql] : statements) {
+    if (sqlite3_prepare_v2(m_db, sql, -1, stmt, nullptr) != SQLITE_OK) {
+      return fail(fmt::format("prepare {}", sql));
     }
-    bind_text(m_insert, 8, std::string_view(m_json));
-    bool ok = sqlite3_step(m_insert) == SQLITE_DONE;
-    if (ok) {
-      // The index gets what the delete trigger will read back: `json_extract(record,
-      // '$.message')`, which for a string is the string itself (no need to parse the record).
-      const Value* msg = find_field(e.fields, "message");
-      const bool text = msg != nullptr && msg->kind() == ValueKind::string;
-      sqlite3_stmt* fts = text ? m_insert_fts : m_insert_fts_json;
-      sqlite3_reset(fts);
-      sqlite3_bind_int64(fts, 1, sqlite3_last_insert_rowid(m_db));
-      bind_text(fts, 2, text ? msg->as_string() : std::string_view(m_json));
-      ok = sqlite3_step(fts) == SQLITE_DONE;
-    }
-    if (!ok) {
-      auto r = fail("insert a record");
-      sqlite3_reset(m_insert);
-      sqlite3_reset(m_insert_fts);
-      sqlite3_reset(m_insert_fts_json);
-      exec("ROLLBACK");
-      return r;
-    }
-  }
-  sqlite3_reset(m_insert);
-  sqlite3_reset(m_insert_fts);
-  sqlite3_reset(m_insert_fts_json);
-  sqlite3_clear_bindings(m_insert);
-  sqlite3_clear_bindings(m_insert_fts);
-  sqlite3_clear_bindings(m_insert_fts_json);
-  if (m_json.capacity() > 8 * 1024 * 1024) {
-    m_json = std::string();
-  }
-  if (auto r = exec("COMMIT"); !r) {
-    exec("ROLLBACK");
-    return r;
   }
   return {};
 }
 
-// Runs a bound `DELETE ... LIMIT` statement (its last parameter is the chunk size) until it
-// deletes less than a chunk or `limit` rows are gone. Each chunk is its own transaction.
-Result<std::uint64_t> LogStore::delete_chunks(sqlite3_stmt* stmt, std::uint64_t limit) {
-  const int limit_param = sqlite3_bind_parameter_count(stmt);
-  std::uint64_t deleted = 0;
-  while (deleted < limit) {
-    const std::uint64_t chunk = std::min(k_delete_chunk, limit - deleted);
-    sqlite3_reset(stmt);
-    sqlite3_bind_int64(stmt, limit_param, static_cast<sqlite3_int64>(chunk));
-    const int rc = sqlite3_step(stmt);
-    sqlite3_reset(stmt);
-    if (rc != SQLITE_DONE) {
-      return tl::unexpected(fail("delete old records").error());
-    }
-    const auto n = static_cast<std::uint64_t>(sqlite3_changes(m_db));
-    deleted += n;
-    if (n < chunk) {
+Result<void> LogStore::write_chunk(ChunkBuilder& chunk) {
+  const std::string_view raw = chunk.framing();
+  if (raw.size() > k_max_chunk_raw_bytes) {
+    // Only a single record of more than a GiB of JSON gets here: it could not be read back.
+    spdlog::warn("Local store {}: a record of {} bytes is too large to store; dropped.", m_file,
+                 chunk.json_bytes());
+    return {};
+  }
+  // The index text comes from the framing as decoding reads it back: what a delete will give.
+  if (auto r = parse_chunk(raw, m_records); !r) {
+    return make_error(fmt::format("local store {}: {}", m_file, r.error().message));
+  }
+  auto blob = m_compressor.compress(raw);
+  if (!blob) {
+    return make_error(fmt::format("local store {}: {}", m_file, blob.error().message));
+  }
+  const auto log_types = chunk.log_types().text();
+  const auto levels = chunk.levels().text();
+  const auto statuses = chunk.statuses().text();
+  const ChunkKey& key = chunk.key();
+  sqlite3_reset(m_insert);
+  sqlite3_bind_int64(m_insert, 1, chunk.min_time());
+  sqlite3_bind_int64(m_insert, 2, chunk.max_time());
+  bind_text(m_insert, 3, key.namespace_name);
+  bind_text(m_insert, 4, key.pod);
+  bind_text(m_insert, 5, key.container);
+  sqlite3_bind_int64(m_insert, 6, static_cast<sqlite3_int64>(chunk.count()));
+  sqlite3_bind_int64(m_insert, 7, static_cast<sqlite3_int64>(chunk.json_bytes()));
+  bind_text(m_insert, 8, log_types);
+  bind_text(m_insert, 9, levels);
+  bind_text(m_insert, 10, statuses);
+  sqlite3_bind_blob(m_insert, 11, blob->data(), static_cast<int>(blob->size()), SQLITE_STATIC);
+  const bool ok = sqlite3_step(m_insert) == SQLITE_DONE;
+  auto r = ok ? Result<void>{} : fail("insert a chunk");
+  sqlite3_reset(m_insert);
+  sqlite3_clear_bindings(m_insert);
+  if (ok) {
+    add_pending(sqlite3_last_insert_rowid(m_db), m_records);
+  }
+  return r;
+}
+
+void LogStore::add_pending(std::int64_t id, const std::vector<ChunkRecord>& records) {
+  const std::string_view text = chunk_fts_text(records, m_fts_text);
+  m_pending.push_back(Pending{id, m_pending_text.size(), text.size()});
+  m_pending_text += text;
+}
+
+Result<void> LogStore::index_pending() {
+  if (m_pending.empty()) {
+    return {};
+  }
+  bool ok = true;
+  for (const Pending& p : m_pending) {
+    sqlite3_reset(m_insert_fts);
+    sqlite3_bind_int64(m_insert_fts, 1, p.id);
+    bind_text(m_insert_fts, 2, std::string_view(m_pending_text).substr(p.offset, p.size));
+    ok = sqlite3_step(m_insert_fts) == SQLITE_DONE;
+    sqlite3_reset(m_insert_fts);
+    if (!ok) {
       break;
     }
   }
-  return deleted;
+  if (ok) {
+    sqlite3_reset(m_set_indexed);
+    sqlite3_bind_int64(m_set_indexed, 1, m_pending.back().id);
+    ok = sqlite3_step(m_set_indexed) == SQLITE_DONE;
+    sqlite3_reset(m_set_indexed);
+  }
+  sqlite3_clear_bindings(m_insert_fts);
+  return ok ? Result<void>{} : fail("index chunks");
 }
 
-Result<std::uint64_t> LogStore::delete_older_than(std::int64_t cutoff_ns) {
-  sqlite3_bind_int64(m_delete_old, 1, cutoff_ns);
-  auto deleted = delete_chunks(m_delete_old, UINT64_MAX);
-  if (deleted && *deleted > 0) {
-    release_free_pages();
+// After the transaction that indexed them committed. (The text may hold that of chunks that
+// retention deleted before they were indexed.)
+void LogStore::pending_indexed() {
+  if (!m_pending.empty()) {
+    m_indexed_upto = m_pending.back().id;
   }
-  return deleted;
+  m_pending.clear();
+  m_pending_text.clear();
 }
 
-Result<std::uint64_t> LogStore::used_bytes() {
-  auto pages = query_int("PRAGMA page_count");
-  auto free_pages = query_int("PRAGMA freelist_count");
-  auto page_size = query_int("PRAGMA page_size");
-  if (!pages || !free_pages || !page_size) {
-    return tl::unexpected(fail("read its size").error());
+Result<void> LogStore::flush_index() {
+  if (m_pending.empty()) {
+    return {};
   }
-  return static_cast<std::uint64_t>(std::max<std::int64_t>(0, *pages - *free_pages) * *page_size);
+  if (auto r = exec("BEGIN IMMEDIATE"); !r) {
+    return r;
+  }
+  auto r = index_pending();
+  if (r) {
+    r = exec("COMMIT");
+  }
+  if (!r) {
+    exec("ROLLBACK");
+    return r;
+  }
+  pending_indexed();
+  return {};
 }
 
-Result<std::uint64_t> LogStore::shrink_to(std::uint64_t max_bytes) {
-  auto used = used_bytes();
-  if (!used || *used <= max_bytes) {
-    return used ? Result<std::uint64_t>(0) : tl::unexpected(used.error());
+// Chunks a writer stored but did not index before it stopped (killed): indexed now, rebuilding
+// their text from the chunks.
+Result<void> LogStore::index_left_over() {
+  auto upto = query_int("SELECT indexed_upto FROM store_state");
+  if (!upto) {
+    return tl::unexpected(upto.error());
   }
-  auto rows = query_int("SELECT count(*) FROM records");
-  if (!rows) {
-    return tl::unexpected(rows.error());
+  m_indexed_upto = *upto;
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(m_db, "SELECT id, data FROM chunks WHERE id > ? ORDER BY id", -1, &stmt,
+                         nullptr) != SQLITE_OK) {
+    return fail("find chunks to index");
   }
-  // Records take about the same room each: delete the share of them that is over 90% of the
-  // limit. (Deleted FTS entries are only reclaimed as its segments merge, so the next check may
-  // find a little more to delete.)
-  const double target = static_cast<double>(max_bytes) * 0.9;
-  const double share = (static_cast<double>(*used) - target) / static_cast<double>(*used);
-  const auto count = static_cast<std::uint64_t>(static_cast<double>(*rows) * share) + 1;
-  auto deleted = delete_chunks(m_delete_oldest, count);
-  if (deleted && *deleted > 0) {
-    release_free_pages();
-  }
-  return deleted;
-}
-
-void LogStore::release_free_pages() {
-  // Truncates the free pages off the end of the database, then checkpoints so that the file
-  // shrinks now (with a reader in the way the checkpoint does what it can; no harm either way).
-  exec("PRAGMA incremental_vacuum");
-  sqlite3_wal_checkpoint_v2(m_db, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
-}
-
-Result<std::uint64_t> LogStore::apply_retention(const RetentionPolicy& policy,
-                                                std::int64_t now_ns) {
-  std::uint64_t deleted = 0;
-  if (policy.max_age_ns > 0) {
-    auto n = delete_older_than(now_ns - policy.max_age_ns);
-    if (!n) {
-      return n;
+  sqlite3_bind_int64(stmt, 1, m_indexed_upto);
+  int rc = 0;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    const std::int64_t id = sqlite3_column_int64(stmt, 0);
+    const std::string_view blob(static_cast<const char*>(sqlite3_column_blob(stmt, 1)),
+                                static_cast<std::size_t>(sqlite3_column_bytes(stmt, 1)));
+    if (auto r = decode_chunk(blob, m_decoded); r) {
+      add_pending(id, m_decoded.records);
+    } else {
+      // Left out of the index (queries skip it too): deleting it later deletes no index row.
+      spdlog::warn("Local store {}: chunk {} cannot be read ({}); it is left out of the "
+                   "full-text index.",
+                   m_file, id, r.error().message);
     }
-    deleted += *n;
   }
-  if (policy.max_bytes > 0) {
-    auto n = shrink_to(policy.max_bytes);
-    if (!n) {
-      return n;
-    }
-    deleted += *n;
+  sqlite3_finalize(stmt);
+  if (rc != SQLITE_DONE) {
+    m_pending.clear();
+    m_pending_text.clear();
+    return fail("read chunks to index");
   }
-  return deleted;
+  return flush_index();
+}
+
+Result<void> LogStore::insert(const Batch& batch) {
+  if (m_insert == nullptr) {
+    return make_error(fmt::format("local store {}: not open for writing", m_file));
+  }
+  if (auto r = exec("BEGIN IMMEDIATE"); !r) {
+    return r;
+  }
+  const std::size_t pending = m_pending.size();
+  const std::size_t pending_text = m_pending_text.size();
+  auto r = m_grouper.group(batch, [this](ChunkBuilder& chunk) { return write_chunk(chunk); });
+  const bool index =
+      r && !m_pending.empty() &&
+      (m_pending.size() >= k_index_chunks || m_pending_text.size() >= k_index_text_bytes);
+  if (index) {
+    r = index_pending();
+  }
+  if (r) {
+    r = exec("COMMIT");
+  }
+  if (!r) {
+    exec("ROLLBACK");
+    m_pending.resize(pending);
+    m_pending_text.resize(pending_text);
+    return r;
+  }
+  if (index) {
+    pending_indexed();
+  }
+  return {};
 }
 
 } // namespace logship

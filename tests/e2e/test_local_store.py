@@ -4,6 +4,7 @@ errors a user can make."""
 
 import datetime
 import os
+import sqlite3
 import subprocess
 import time
 import unittest
@@ -150,23 +151,60 @@ class LocalStoreTest(support.E2ETestCase):
 
     def test_retention_by_event_age_and_the_default_path(self):
         # Records older than max_age_hours (by their own time) go; the path defaults to
-        # <data_dir>/store, which `query` finds through $LOGSHIP_DATA_DIR.
-        path = self.file("web-1", "default", "nginx", b"".join([
+        # <data_dir>/store, which `query` finds through $LOGSHIP_DATA_DIR. The store keeps
+        # records in chunks (a container's records from one batch) and deletes a chunk once its
+        # newest record is too old: web-1's old records go, web-3's old record stays with its
+        # recent one.
+        old = self.file("web-1", "default", "nginx", b"".join([
             docker_line("from 2024", time="2024-01-02T03:04:05.000000000Z"),
             docker_line("from 3 hours ago", time=ago(3 * 3600)),
-            docker_line("from a minute ago", time=ago(60)),
+        ]))
+        path = self.file("web-2", "default", "nginx",
+                         docker_line("from a minute ago", time=ago(60)))
+        mixed = self.file("web-3", "default", "nginx", b"".join([
+            docker_line("old, in a recent chunk", time=ago(4 * 3600)),
+            docker_line("recent, in a recent chunk", time=ago(120)),
         ]))
         counters = self.run_into_store({"max_age_hours": 2})
-        self.assert_counters(counters, {"store": {"events_out": 3, "records_deleted": 2}})
+        self.assert_counters(counters, {"store": {"events_out": 5, "records_deleted": 2}})
         rec = support.k8s_record
         self.assert_records(self.query(store=False, env={"LOGSHIP_DATA_DIR": self.data_dir}),
-                            [rec(path, "from a minute ago", "stdout", ago(60))], "kept records")
+                            [rec(path, "from a minute ago", "stdout", ago(60)),
+                             rec(mixed, "recent, in a recent chunk", "stdout", ago(120)),
+                             rec(mixed, "old, in a recent chunk", "stdout", ago(4 * 3600))],
+                            "kept records")
+        self.assertTrue(old)
         # Records arriving in a second run are added to the same store.
         support.append(path, docker_line("second run", time=ago(30)))
         self.run_into_store({"max_age_hours": 2})
         self.assertEqual([r["message"] for r in self.query(
-            "--store", os.path.join(self.data_dir, "store"), store=False)],
+            "pod=web-2", "--store", os.path.join(self.data_dir, "store"), store=False)],
             ["second run", "from a minute ago"])
+
+    def test_a_store_of_an_earlier_version_is_refused_with_a_way_out(self):
+        # A store written before chunks (schema version 1): the sink and `query` both refuse it
+        # with the file's name and what to do; nothing is written into it.
+        os.makedirs(self.store)
+        db_file = os.path.join(self.store, "logs.db")
+        db = sqlite3.connect(db_file)
+        db.executescript("CREATE TABLE records (id INTEGER PRIMARY KEY, record TEXT);"
+                         "PRAGMA user_version=1;")
+        db.close()
+        err = self.query(expect_rc=1)
+        self.assertIn(f"local store {db_file} was written by an earlier logship", err)
+        self.assertIn(f"delete the store directory ({self.store})", err)
+        self.write_three_pods()
+        ls = self.logship()
+        ls.start(self.store_config(), exit_on_eof=True)
+        stderr = ls.wait(expect_rc=None)
+        self.assertIn(f"local store {db_file} was written by an earlier logship", stderr)
+        self.assert_counters(support.final_counters(stderr),
+                             {"store": {"events_out": 0, "batches_given_up": 1}})
+        db = sqlite3.connect(db_file)
+        self.assertEqual(db.execute("PRAGMA user_version").fetchone()[0], 1)
+        self.assertEqual(db.execute(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'chunks'").fetchone()[0], 0)
+        db.close()
 
     def test_query_errors(self):
         self.write_three_pods()

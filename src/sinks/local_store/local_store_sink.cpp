@@ -41,6 +41,12 @@ public:
     return {};
   }
 
+  // The input has ended: index the chunks still waiting for the full-text index (queries find
+  // them either way; an indexed store answers text searches faster).
+  Result<void> flush() override {
+    return m_store.is_open() ? m_store.flush_index() : Result<void>{};
+  }
+
 private:
   void maybe_apply_retention(std::uint64_t input_bytes) {
     if (m_policy.max_age_ns == 0 && m_policy.max_bytes == 0) {
