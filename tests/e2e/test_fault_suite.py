@@ -97,7 +97,10 @@ class FaultSuiteTest(support.E2ETestCase):
 
     def test_kill9_ten_times_during_delivery(self):
         paths = [support.pod_file(self.logs, f"kill-{i}", "default", "app") for i in range(2)]
-        writer = Writer(self, paths, total=30_000, per_step=300)
+        # Writes 2 x ~2,000 lines a second until the kills are done, so every run has lines to
+        # deliver (a writer that finished early let a fast run deliver everything, and the next
+        # run had nothing to show before its kill).
+        writer = Writer(self, paths, total=10**9, per_step=20)
         rng = random.Random(20261124)
         outs, kills = [], 0
         ls = self.logship()
@@ -113,6 +116,7 @@ class FaultSuiteTest(support.E2ETestCase):
                 proc=ls)
             ls.kill9()
             kills += 1
+        writer.stop.set()
         self.join_thread(writer.thread)
         final = os.path.join(self.tmp, "out-final.jsonl")
         outs.append(final)
@@ -141,7 +145,8 @@ class FaultSuiteTest(support.E2ETestCase):
 
     def test_sighup_reload_mid_stream_loses_and_repeats_nothing(self):
         paths = [support.pod_file(self.logs, f"hup-{i}", "default", "app") for i in range(2)]
-        writer = Writer(self, paths, total=20_000, per_step=100)
+        # Writes until the reloads are done: each reload happens mid-stream.
+        writer = Writer(self, paths, total=10**9, per_step=50)
         ls = self.logship()
         good = self.config() + API
         ls.start(good)
@@ -163,6 +168,7 @@ class FaultSuiteTest(support.E2ETestCase):
                           f"'{mark}' in the log after SIGHUP {n + 1}", proc=ls)
             status, body = support.http_get(address, "/health")
             self.assertEqual((status, body), (200, '{"status":"ok"}\n'))
+        writer.stop.set()
         self.join_thread(writer.thread)
         self.wait_for_numbers(reader, writer.numbers(), ls)
         ls.terminate()
@@ -479,7 +485,8 @@ class FaultSuiteTest(support.E2ETestCase):
         fake = fake_cwl.FakeCloudWatchLogs(groups=[GROUP]).start()
         self.addCleanup(fake.stop)
         paths = [support.pod_file(self.logs, f"kbuf-{i}", "default", "app") for i in range(2)]
-        writer = Writer(self, paths, total=20_000, per_step=200, start_time=self.recent())
+        # Writes until the kills are done, so every run has lines in flight when it is killed.
+        writer = Writer(self, paths, total=10**9, per_step=20, start_time=self.recent())
         buffer = {"buffer": {"type": "disk", "max_bytes": 64 << 20}}
         rng = random.Random(11)
         ls = self.logship()
@@ -491,6 +498,7 @@ class FaultSuiteTest(support.E2ETestCase):
                 not writer.thread.is_alive() and writer.numbers() <= self.cwl_counts(fake).keys()),
                 f"run {run}: deliveries before the kill", proc=ls)
             ls.kill9()
+        writer.stop.set()
         self.join_thread(writer.thread)
         address = self.cwl_start(ls, fake.endpoint, buffer)
         self.wait_for(lambda: writer.numbers() <= self.cwl_counts(fake).keys(),
