@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
@@ -25,9 +26,9 @@ constexpr std::size_t k_header = 12;
 constexpr std::uint32_t k_max_payload = 1U << 30;
 constexpr std::size_t k_read_ahead = 1 << 20;
 
-void put_u32(std::string& out, std::uint32_t v) {
+void set_u32(char* p, std::uint32_t v) {
   for (int i = 0; i < 4; ++i) {
-    out += static_cast<char>((v >> (8 * i)) & 0xFF);
+    p[i] = static_cast<char>((v >> (8 * i)) & 0xFF);
   }
 }
 
@@ -112,8 +113,10 @@ Result<void> RecordLog::open() {
   if (DIR* d = ::opendir(m_options.dir.c_str())) {
     while (const dirent* e = ::readdir(d)) {
       const std::string name = e->d_name;
-      if (name.size() == 20 && name.ends_with(".seg")) {
-        seqs.push_back(std::stoull(name.substr(0, 16), nullptr, 16));
+      std::uint64_t seq = 0;
+      if (name.size() == 20 && name.ends_with(".seg") &&
+          std::from_chars(name.data(), name.data() + 16, seq, 16).ptr == name.data() + 16) {
+        seqs.push_back(seq); // other names are not ours: left alone
       }
     }
     ::closedir(d);
@@ -170,7 +173,7 @@ Result<void> RecordLog::open() {
   return {};
 }
 
-Result<void> RecordLog::start_segment() {
+Result<void> RecordLog::start_segment(bool sync_old) {
   const std::uint64_t seq = m_segments.empty() ? m_committed.segment : m_segments.back().seq + 1;
   const std::string path = segment_path(seq);
   const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -178,7 +181,7 @@ Result<void> RecordLog::start_segment() {
     return make_error(fmt::format("disk buffer {}: {}", path, std::strerror(errno)));
   }
   if (m_write_fd >= 0) {
-    if (m_options.fsync) {
+    if (m_options.fsync && sync_old) {
       ::fdatasync(m_write_fd); // appends not synced yet are in it; sync() covers the new one only
     }
     ::close(m_write_fd);
@@ -205,7 +208,7 @@ void RecordLog::update_gauges() {
   m_counters.bytes->set(static_cast<std::int64_t>(used_bytes()));
 }
 
-void RecordLog::drop_oldest_segment() {
+bool RecordLog::drop_oldest_segment() {
   // The oldest segment nobody reads yet, and not the one being written.
   for (std::size_t i = 0; i + 1 < m_segments.size(); ++i) {
     if (m_segments[i].seq > m_read.segment) {
@@ -215,30 +218,28 @@ void RecordLog::drop_oldest_segment() {
                    "(when_full: drop_oldest).",
                    m_options.dir, m_segments[i].records);
       m_segments.erase(m_segments.begin() + static_cast<std::ptrdiff_t>(i));
-      return;
+      return true;
     }
   }
+  return false;
 }
 
 Result<void> RecordLog::append(const Batch& batch) {
   m_frame.clear();
-  std::string payload;
   for (const Event& e : batch.events()) {
-    payload.clear();
-    encode_event(e, payload);
-    put_u32(m_frame, k_magic);
-    put_u32(m_frame, static_cast<std::uint32_t>(payload.size()));
-    put_u32(m_frame, crc_of(payload));
-    m_frame += payload;
+    const std::size_t at = m_frame.size(); // the header is filled in once the payload is there
+    m_frame.append(k_header, '\0');
+    encode_event(e, m_frame);
+    const std::string_view payload = std::string_view(m_frame).substr(at + k_header);
+    char* header = m_frame.data() + at;
+    set_u32(header, k_magic);
+    set_u32(header + 4, static_cast<std::uint32_t>(payload.size()));
+    set_u32(header + 8, crc_of(payload));
   }
   std::unique_lock lock(m_mutex);
   if (m_options.drop_oldest) {
-    const std::size_t before = m_segments.size();
-    while (used_bytes() + m_frame.size() > m_options.max_bytes && !m_aborted) {
-      drop_oldest_segment();
-      if (m_segments.size() == before) {
-        break; // nothing droppable: the reader is on the only full segment
-      }
+    // Until there is room, or nothing is droppable (the reader is on every full segment left).
+    while (used_bytes() + m_frame.size() > m_options.max_bytes && drop_oldest_segment()) {
     }
   } else {
     m_changed.wait(lock, [&] {
@@ -252,7 +253,7 @@ Result<void> RecordLog::append(const Batch& batch) {
   if (last.size > 0 && m_read == m_committed && m_committed == LogPosition{last.seq, last.size}) {
     // Everything is delivered: start afresh, so the delivered bytes go (a full disk needs that).
     const std::uint64_t old = last.seq;
-    if (auto r = start_segment(); !r) {
+    if (auto r = start_segment(false); !r) { // the old one is delivered: no need to sync it
       return r;
     }
     m_read = m_committed = LogPosition{m_segments.back().seq, 0};

@@ -96,9 +96,10 @@ private:
     std::uint64_t records = 0;
   };
   std::string segment_path(std::uint64_t seq) const;
-  Result<void> start_segment();     // with m_mutex held
+  // With m_mutex held. `sync_old`: fdatasync the segment written so far before leaving it.
+  Result<void> start_segment(bool sync_old = true);
   std::uint64_t used_bytes() const; // with m_mutex held
-  void drop_oldest_segment();       // with m_mutex held
+  bool drop_oldest_segment();       // with m_mutex held; false if none may be dropped
   void update_gauges();             // with m_mutex held
   // Reads the record at m_read into m_payload; false if the bytes there are not one.
   bool read_record(std::uint64_t limit);

@@ -189,6 +189,33 @@ TEST_F(LogFixture, DropOldestDropsWholeUnreadSegmentsAndCountsThem) {
   EXPECT_EQ(got.back(), 399); // the newest are kept
 }
 
+TEST_F(LogFixture, DropOldestStopsWhenTheRestIsBeingRead) {
+  // Segments A (being read), B, C (written): B is dropped, then nothing more may be, and the
+  // append goes in over the limit instead of looking for something to drop for ever.
+  auto log = make(3000, true, 1000);
+  for (int i = 0; i < 9; ++i) {
+    ASSERT_TRUE(log->append(numbered(i * 10, (i + 1) * 10)).has_value());
+  }
+  Batch first;
+  ASSERT_TRUE(log->read(1, 1 << 20, first)); // the reader is in A, nothing committed
+  ASSERT_TRUE(log->append(numbered(1000, 1100)).has_value());
+  EXPECT_GT(metrics.value("s", "dropped"), 0U);
+  log->close_writing();
+  const std::vector<std::int64_t> got = drain(*log);
+  EXPECT_EQ(1 + got.size() + metrics.value("s", "dropped"), 190U);
+  EXPECT_EQ(got.back(), 1099);
+}
+
+TEST_F(LogFixture, FilesThatAreNotSegmentsAreLeftAlone) {
+  fs::create_directories(dir);
+  std::ofstream(dir / "zzzzzzzzzzzzzzzz.seg") << "x"; // 20 characters, not hex
+  auto log = make();
+  ASSERT_TRUE(log->append(numbered(0, 3)).has_value());
+  log->close_writing();
+  EXPECT_EQ(drain(*log), (std::vector<std::int64_t>{0, 1, 2}));
+  EXPECT_TRUE(fs::exists(dir / "zzzzzzzzzzzzzzzz.seg"));
+}
+
 TEST_F(LogFixture, AbortWakesABlockedWriterAndReader) {
   auto log = make(4096, false, 1024);
   ASSERT_TRUE(log->append(numbered(0, 200)).has_value());
