@@ -1,5 +1,7 @@
 #include "buffer/event_codec.hpp"
 
+#include "util/varint.hpp"
+
 #include <cstring>
 
 namespace logship {
@@ -16,27 +18,6 @@ enum Tag : unsigned char {
   k_array = 6,
   k_map = 7
 };
-
-void put_varint(std::string& out, std::uint64_t v) {
-  while (v >= 0x80) {
-    out += static_cast<char>((v & 0x7F) | 0x80);
-    v >>= 7;
-  }
-  out += static_cast<char>(v);
-}
-
-std::uint64_t zigzag(std::int64_t v) {
-  return (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63);
-}
-
-std::int64_t unzigzag(std::uint64_t v) {
-  return static_cast<std::int64_t>(v >> 1) ^ -static_cast<std::int64_t>(v & 1);
-}
-
-void put_bytes(std::string& out, std::string_view s) {
-  put_varint(out, s.size());
-  out.append(s);
-}
 
 void put_value(std::string& out, const Value& v);
 
@@ -91,19 +72,13 @@ public:
   Reader(std::string_view bytes, Batch& batch) : m_p(bytes), m_batch(batch) {}
 
   bool varint(std::uint64_t& v) {
-    v = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      if (m_p.empty()) {
-        return fail("cut in a number");
-      }
-      const auto byte = static_cast<unsigned char>(m_p.front());
-      m_p.remove_prefix(1);
-      v |= static_cast<std::uint64_t>(byte & 0x7F) << shift;
-      if ((byte & 0x80) == 0) {
-        return true;
-      }
+    const char* p = m_p.data();
+    const VarintRead r = get_varint(p, m_p.data() + m_p.size(), v);
+    m_p.remove_prefix(static_cast<std::size_t>(p - m_p.data()));
+    if (r == VarintRead::cut) {
+      return fail("cut in a number");
     }
-    return fail("a number longer than 10 bytes");
+    return r == VarintRead::ok || fail("a number longer than 64 bits");
   }
 
   bool bytes(std::string_view& s) {

@@ -1,5 +1,7 @@
 #include "store/chunk_codec.hpp"
 
+#include "util/varint.hpp"
+
 #include <fmt/format.h>
 #include <zstd.h>
 
@@ -17,30 +19,6 @@ constexpr unsigned k_message_in_text = 2;
 constexpr unsigned k_known_flags = 0x1F;
 constexpr int k_zstd_level = 1;
 
-std::uint64_t zigzag(std::int64_t v) {
-  return (static_cast<std::uint64_t>(v) << 1) ^ (v < 0 ? ~std::uint64_t{0} : 0);
-}
-
-std::int64_t unzigzag(std::uint64_t v) {
-  return static_cast<std::int64_t>((v >> 1) ^ (~(v & 1) + 1));
-}
-
-void put_varint(std::string& out, std::uint64_t v) {
-  char buf[10];
-  std::size_t n = 0;
-  while (v >= 0x80) {
-    buf[n++] = static_cast<char>((v & 0x7F) | 0x80);
-    v >>= 7;
-  }
-  buf[n++] = static_cast<char>(v);
-  out.append(buf, n);
-}
-
-void put_bytes(std::string& out, std::string_view s) {
-  put_varint(out, s.size());
-  out.append(s);
-}
-
 // Reads the framing front to back; every read checks what is left.
 class Reader {
 public:
@@ -57,24 +35,7 @@ public:
     return true;
   }
 
-  bool varint(std::uint64_t& out) {
-    std::uint64_t v = 0;
-    for (unsigned shift = 0; shift < 64; shift += 7) {
-      if (m_p == m_end) {
-        return false;
-      }
-      const auto b = static_cast<unsigned char>(*m_p++);
-      if (shift == 63 && b > 1) {
-        return false; // more than 64 bits
-      }
-      v |= static_cast<std::uint64_t>(b & 0x7F) << shift;
-      if ((b & 0x80) == 0) {
-        out = v;
-        return true;
-      }
-    }
-    return false;
-  }
+  bool varint(std::uint64_t& out) { return get_varint(m_p, m_end, out) == VarintRead::ok; }
 
   // A length that fits in what is left.
   bool length(std::size_t& out) {
