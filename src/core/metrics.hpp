@@ -28,7 +28,6 @@ private:
 class Gauge {
 public:
   void set(std::int64_t v) { m_value.store(v, std::memory_order_relaxed); }
-  void add(std::int64_t n) { m_value.fetch_add(n, std::memory_order_relaxed); }
   std::int64_t value() const { return m_value.load(std::memory_order_relaxed); }
 
 private:

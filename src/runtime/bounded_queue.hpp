@@ -48,40 +48,21 @@ public:
   // nullopt once every producer is done (or the queue was aborted) and nothing is left.
   std::optional<T> pop() {
     std::unique_lock lock(m_mutex);
-    m_not_empty.wait(lock, [&] { return !m_items.empty() || m_producers == 0 || m_aborted; });
-    if (m_items.empty()) {
-      return std::nullopt;
-    }
-    T item = std::move(m_items.front());
-    m_items.pop_front();
-    m_not_full.notify_one();
-    return item;
+    m_not_empty.wait(lock, [&] { return poppable(); });
+    return take_front();
   }
 
   // Like pop(), but gives up after `timeout`: `timed_out` tells an empty wait from the end.
   template <class Duration> std::optional<T> pop_for(Duration timeout, bool& timed_out) {
     std::unique_lock lock(m_mutex);
-    timed_out = !m_not_empty.wait_for(
-        lock, timeout, [&] { return !m_items.empty() || m_producers == 0 || m_aborted; });
-    if (m_items.empty()) {
-      return std::nullopt;
-    }
-    T item = std::move(m_items.front());
-    m_items.pop_front();
-    m_not_full.notify_one();
-    return item;
+    timed_out = !m_not_empty.wait_for(lock, timeout, [&] { return poppable(); });
+    return take_front();
   }
 
   // An item if one is queued now; never waits.
   std::optional<T> try_pop() {
     std::lock_guard lock(m_mutex);
-    if (m_items.empty()) {
-      return std::nullopt;
-    }
-    T item = std::move(m_items.front());
-    m_items.pop_front();
-    m_not_full.notify_one();
-    return item;
+    return take_front();
   }
 
   std::size_t size() {
@@ -100,6 +81,19 @@ public:
   }
 
 private:
+  // With the lock held: an item, or the end (every producer done, or aborted).
+  bool poppable() const { return !m_items.empty() || m_producers == 0 || m_aborted; }
+  // With the lock held: the front item, if there is one.
+  std::optional<T> take_front() {
+    if (m_items.empty()) {
+      return std::nullopt;
+    }
+    T item = std::move(m_items.front());
+    m_items.pop_front();
+    m_not_full.notify_one();
+    return item;
+  }
+
   std::mutex m_mutex;
   std::condition_variable m_not_empty;
   std::condition_variable m_not_full;

@@ -56,7 +56,7 @@ LogStore::~LogStore() {
 }
 
 void LogStore::close() {
-  if (m_insert_fts != nullptr && !m_pending.empty()) {
+  if (m_insert_fts != nullptr) { // flush_index() does nothing when nothing is pending
     if (auto r = flush_index(); !r) {
       spdlog::warn("Local store {}: {}; the next writer indexes those chunks.", m_file,
                    r.error().message);
@@ -148,8 +148,6 @@ Result<void> LogStore::open_db(const std::string& dir, Mode mode) {
     }
     flags |= SQLITE_OPEN_READONLY;
   }
-  m_pending.clear();
-  m_pending_text.clear();
   if (sqlite3_open_v2(m_file.c_str(), &m_db, flags, nullptr) != SQLITE_OK) {
     return fail("open");
   }

@@ -26,8 +26,9 @@ FileKey key_of(const struct stat& st) {
   return FileKey{static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino)};
 }
 
-std::string read_head(int fd, std::size_t max) {
-  std::string head(max, '\0');
+// The file's first bytes, up to `max`, into `head` (whose capacity is reused).
+void read_head(int fd, std::size_t max, std::string& head) {
+  head.resize(max);
   std::size_t got = 0;
   while (got < max) {
     const ssize_t n = ::pread(fd, head.data() + got, max - got, static_cast<off_t>(got));
@@ -40,6 +41,11 @@ std::string read_head(int fd, std::size_t max) {
     got += static_cast<std::size_t>(n);
   }
   head.resize(got);
+}
+
+std::string read_head(int fd, std::size_t max) {
+  std::string head;
+  read_head(fd, max, head);
   return head;
 }
 
@@ -371,8 +377,12 @@ void FileTailer::mark_eof(TailedFile& f) {
   }
 }
 
-bool FileTailer::rewritten(const TailedFile& f) const {
-  return !f.head.empty() && read_head(f.fd, f.head.size()) != f.head;
+bool FileTailer::rewritten(const TailedFile& f) {
+  if (f.head.empty()) {
+    return false;
+  }
+  read_head(f.fd, f.head.size(), m_head_now); // after every read: no allocation
+  return m_head_now != f.head;
 }
 
 void FileTailer::deliver(TailedFile& f, std::string_view line, const LineInfo& info) {

@@ -123,7 +123,7 @@ private:
   void deliver(TailedFile& f, std::string_view line, const LineInfo& info);
   void reset_file(TailedFile& f);
   // The file's first bytes are no longer those it was identified by (truncated and rewritten).
-  bool rewritten(const TailedFile& f) const;
+  bool rewritten(const TailedFile& f);
   void mark_eof(TailedFile& f);
   void close_file(TailedFile& f);
   void refresh_head(TailedFile& f, std::uint64_t size);
@@ -141,6 +141,7 @@ private:
   std::vector<std::unique_ptr<TailedFile>> m_closed_files; // until their positions are taken
   std::vector<FileKey> m_pending_forget;
   std::vector<char> m_buf; // shared read buffer; lines are handed out of it with padding after
+  std::string m_head_now;  // rewritten()'s reading of a file's first bytes
 };
 
 } // namespace logship

@@ -2,6 +2,7 @@
 
 #include "util/filesystem.hpp"
 
+#include <algorithm>
 #include <poll.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
@@ -43,9 +44,7 @@ TailingOptions read_tailing_options(OptionReader& options,
 TailingSource::TailingSource(TailingOptions options, const BuildContext& ctx)
     : m_id(ctx.id), m_data_dir(ctx.data_dir), m_options(std::move(options)),
       m_metrics(ctx.metrics) {
-  const std::string dir =
-      (m_data_dir.empty() ? std::string("/var/lib/logship") : m_data_dir) + "/checkpoints";
-  m_checkpoints = std::make_shared<Checkpointer>(dir + "/" + m_id + ".json");
+  m_checkpoints = std::make_shared<Checkpointer>(checkpoint_dir() + "/" + m_id + ".json");
   TailerCounters counters{
       &counter("bytes_read"),    &counter("lines_truncated"),        &counter("files_discovered"),
       &counter("files_resumed"), &counter("files_truncated"),        &counter("files_closed"),
@@ -70,10 +69,7 @@ void TailingSource::update_read_lag(bool now) {
   m_lag_updated = t;
   std::vector<FileProgress> files;
   m_tailer->for_each_file([&](const TailedFile& f) {
-    struct stat st {};
-    const bool ok = f.fd >= 0 && ::fstat(f.fd, &st) == 0;
-    files.push_back(
-        {f.path, f.key, ok ? static_cast<std::uint64_t>(st.st_size) : f.read_pos, f.read_pos});
+    files.push_back({f.path, f.key, std::max(f.size_seen, f.read_pos), f.read_pos});
   });
   std::lock_guard lock(m_lag_mutex);
   m_files.swap(files);

@@ -82,7 +82,6 @@ inline void expect_index_matches_chunks(LogStore& store) {
                                -1, &stmt, nullptr),
             SQLITE_OK);
   DecodedChunk chunk;
-  DistinctTokens text;
   while (sqlite3_step(stmt) == SQLITE_ROW) {
     ++chunks;
     const std::string_view blob(static_cast<const char*>(sqlite3_column_blob(stmt, 1)),
