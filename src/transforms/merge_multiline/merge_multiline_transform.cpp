@@ -70,6 +70,10 @@ public:
     }
     Batch& b = *in;
     ++m_batch_number;
+    // The batch's own acks: those of its lines. Groups ended in this batch append theirs, which a
+    // group begun in this batch must not take over (each group would then hold every ack before
+    // it while groups keep spanning batch boundaries).
+    m_own_acks = b.acks().size();
     const auto now = Clock::now();
     std::vector<Event> result;
     result.reserve(b.size());
@@ -160,7 +164,8 @@ private:
 
   void hold_acks(Group& g, const Batch& b) const {
     if (g.last_batch != m_batch_number) {
-      g.acks.insert(g.acks.end(), b.acks().begin(), b.acks().end());
+      const auto own = b.acks().begin() + static_cast<std::ptrdiff_t>(m_own_acks);
+      g.acks.insert(g.acks.end(), b.acks().begin(), own);
       g.last_batch = m_batch_number;
     }
   }
@@ -216,6 +221,7 @@ private:
   std::unordered_map<std::string, Group> m_groups;
   std::string m_key;
   std::uint64_t m_batch_number = 0;
+  std::size_t m_own_acks = 0; // acks the batch being processed came with
   Counter& m_merged;
   Counter& m_groups_timed_out;
   Counter& m_groups_cut;

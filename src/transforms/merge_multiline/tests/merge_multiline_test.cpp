@@ -105,6 +105,28 @@ TEST_F(MergeMultilineTest, GoPanicAcrossBatchesIsFlushedByTimeoutAndHoldsTheAck)
   EXPECT_EQ(m_acked.load(), 2);
 }
 
+// Each batch ends a traceback begun in the one before and begins the next. A group holds the acks
+// of the batches its lines came from, not the acks earlier groups handed to those batches: else
+// every group would hold all the acks before it, and nothing would be acknowledged (and memory
+// would grow with the square of the batches) while such a chain lasts.
+TEST_F(MergeMultilineTest, GroupsSpanningEveryBatchBoundaryDoNotChainTheirAcks) {
+  auto t = make();
+  constexpr int k_batches = 200;
+  for (int i = 0; i < k_batches; ++i) {
+    std::vector<BatchPtr> out;
+    t->process(batch({{"fence", "stdout", "  File \"/fence/base.py\", line 98, in get"},
+                      {"fence", "stdout", "KeyError: 'email'"},
+                      {"fence", "stdout", "Traceback (most recent call last):"}}),
+               out);
+    for (const BatchPtr& b : out) {
+      // Its own, and the ended group's: those of the batch before and of this one.
+      EXPECT_LE(b->acks().size(), 3U) << "batch " << i;
+    }
+  }
+  // Every batch's lines went downstream, but for the open group's first line.
+  EXPECT_EQ(m_acked.load(), k_batches - 1);
+}
+
 TEST_F(MergeMultilineTest, SizeCapClosesTheGroupAndFinalFlushEmitsTheRest) {
   auto t = make("{max_lines: 2}");
   std::vector<BatchPtr> out;
