@@ -5,6 +5,8 @@
 // Checked on every line: a decoded line's text is valid UTF-8 unless the decoder says the caller
 // must check it (CRI pieces); a CRI line names a known stream and a tag; a malformed line says
 // why; a joined line never exceeds its cap and is exactly the prefix of the pieces that fits.
+// Differential: the Docker fast path (codecs/docker_line_fast.hpp) and simdjson alone decode
+// every line to the same result.
 
 #include "codecs/container_line.hpp"
 #include "codecs/utf8.hpp"
@@ -52,6 +54,12 @@ void check_line(const ContainerLine& cl, std::string_view line) {
   }
 }
 
+bool same(const ContainerLine& a, const ContainerLine& b) {
+  return a.format == b.format && a.stream == b.stream && a.time == b.time && a.text == b.text &&
+         a.partial == b.partial && a.invalid_utf8 == b.invalid_utf8 &&
+         a.utf8_unchecked == b.utf8_unchecked && a.error == b.error;
+}
+
 // A model of PartialLine: the concatenation of the pieces, cut at the cap.
 struct JoinModel {
   std::string all;
@@ -62,6 +70,7 @@ struct JoinModel {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static logship::ContainerLineDecoder decoder;
+  static logship::ContainerLineDecoder library(logship::DockerDecoding::library_only);
   const std::string_view input(reinterpret_cast<const char*>(data), size);
   std::array<logship::PartialLine, 2> partial; // stdout, stderr
   std::array<JoinModel, 2> model;
@@ -74,6 +83,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string_view view(padded.data(), line.size());
     const ContainerLine cl = decoder.decode(view);
     check_line(cl, view);
+    LOGSHIP_FUZZ_CHECK(same(cl, library.decode(view)));
     if (cl.format != LineFormat::malformed) {
       const std::size_t s = cl.stream == "stderr" ? 1 : 0;
       logship::PartialLine& p = partial[s];

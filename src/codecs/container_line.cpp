@@ -1,5 +1,6 @@
 #include "codecs/container_line.hpp"
 
+#include "codecs/docker_line_fast.hpp"
 #include "codecs/utf8.hpp"
 
 #include <fmt/format.h>
@@ -16,9 +17,26 @@ bool is_stream_name(std::string_view s) {
   return s == "stdout" || s == "stderr";
 }
 
+// A Docker line's text ends with the line's newline; without one it is a partial piece.
+ContainerLine& finish_docker(ContainerLine& out) {
+  if (!out.text.empty() && out.text.back() == '\n') {
+    out.text.remove_suffix(1);
+  } else {
+    out.partial = true;
+  }
+  if (out.stream.empty()) {
+    out.stream = "stdout";
+  }
+  return out;
+}
+
 } // namespace
 
 struct ContainerLineDecoder::Impl {
+  explicit Impl(DockerDecoding d) : docker(d) {}
+
+  DockerDecoding docker;
+  std::string fast_text; // the fast path's decoded log text
   simdjson::dom::parser parser;
   std::string error;     // a reason that needs formatting
   std::string sanitized; // a line with invalid UTF-8 replaced, plus padding
@@ -87,15 +105,7 @@ ContainerLine ContainerLineDecoder::Impl::decode_docker(std::string_view line, b
   if (!have_log) {
     return malformed(line, "JSON line without a \"log\" field");
   }
-  if (!out.text.empty() && out.text.back() == '\n') {
-    out.text.remove_suffix(1);
-  } else {
-    out.partial = true;
-  }
-  if (out.stream.empty()) {
-    out.stream = "stdout";
-  }
-  return out;
+  return finish_docker(out);
 }
 
 ContainerLine ContainerLineDecoder::Impl::decode_cri(std::string_view line) {
@@ -129,11 +139,16 @@ ContainerLine ContainerLineDecoder::Impl::decode_cri(std::string_view line) {
   return out;
 }
 
-ContainerLineDecoder::ContainerLineDecoder() : m_impl(std::make_unique<Impl>()) {}
+ContainerLineDecoder::ContainerLineDecoder(DockerDecoding docker)
+    : m_impl(std::make_unique<Impl>(docker)) {}
 ContainerLineDecoder::~ContainerLineDecoder() = default;
 
 ContainerLine ContainerLineDecoder::decode(std::string_view line) {
   if (!line.empty() && line.front() == '{') {
+    if (ContainerLine out; m_impl->docker == DockerDecoding::fast_path &&
+                           decode_docker_line_fast(line, m_impl->fast_text, out)) {
+      return finish_docker(out);
+    }
     return m_impl->decode_docker(line);
   }
   if (!line.empty() && line.front() >= '0' && line.front() <= '9') {

@@ -27,9 +27,13 @@ struct ContainerLine {
 // Bytes that must be readable after the end of a line handed to decode() (simdjson's padding).
 inline constexpr std::size_t k_line_padding = 64;
 
+// How Docker lines are decoded: the common shape by the fast path (codecs/docker_line_fast.hpp)
+// and everything else by simdjson, or every line by simdjson (what tests compare against).
+enum class DockerDecoding { fast_path, library_only };
+
 class ContainerLineDecoder {
 public:
-  ContainerLineDecoder();
+  explicit ContainerLineDecoder(DockerDecoding docker = DockerDecoding::fast_path);
   ~ContainerLineDecoder();
   ContainerLineDecoder(const ContainerLineDecoder&) = delete;
   ContainerLineDecoder& operator=(const ContainerLineDecoder&) = delete;

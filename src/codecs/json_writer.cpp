@@ -1,5 +1,6 @@
 #include "codecs/json_writer.hpp"
 
+#include "codecs/json_specials.hpp"
 #include "codecs/rfc3339.hpp"
 
 #include <algorithm>
@@ -7,9 +8,6 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 #include <fmt/format.h>
 
 namespace logship {
@@ -27,19 +25,6 @@ constexpr std::array<bool, 256> make_escape_table() {
 }
 
 constexpr std::array<bool, 256> k_needs_escape = make_escape_table();
-
-// True if any of the 8 bytes in `w` is a control character, '"' or '\\' (SWAR: the classic
-// "has a byte less than n" and "has a zero byte" bit tricks).
-inline bool word_needs_escape(std::uint64_t w) {
-  constexpr std::uint64_t k_ones = 0x0101010101010101ULL;
-  constexpr std::uint64_t k_highs = 0x8080808080808080ULL;
-  const std::uint64_t control = (w - k_ones * 0x20) & ~w;
-  const std::uint64_t q = w ^ (k_ones * '"');
-  const std::uint64_t b = w ^ (k_ones * '\\');
-  const std::uint64_t quote = (q - k_ones) & ~q;
-  const std::uint64_t backslash = (b - k_ones) & ~b;
-  return ((control | quote | backslash) & k_highs) != 0;
-}
 
 // The escape sequence of each byte that needs one ("\\n", "\\u0001", ...), with its length.
 struct Escape {
@@ -84,7 +69,7 @@ constexpr std::array<Escape, 256> make_nested_escapes() {
   return t;
 }
 
-constexpr std::array<Escape, 256> k_nested_escapes = make_nested_escapes();
+constexpr std::array<Escape, 256> k_escapes_nested = make_nested_escapes();
 
 #if defined(__SSE2__)
 // 16 bytes from `p`, some maybe past the end of the string but on the same page: a read the
@@ -92,55 +77,39 @@ constexpr std::array<Escape, 256> k_nested_escapes = make_nested_escapes();
 __attribute__((no_sanitize_address)) inline __m128i load_within_page(const char* p) {
   return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
 }
+
+inline bool page_allows_16(const char* p) {
+  return (reinterpret_cast<std::uintptr_t>(p) & 4095) <= 4096 - 16;
+}
+
 #endif
 
-inline const char* scan_special(const char* p, const char* end) {
+// Copies the bytes of [p, end) to `w` up to the first one that needs an escape, at most 16, and
+// returns how many. May write 16 bytes to `w` whatever it returns.
+inline std::size_t copy_plain(const char* p, const char* end, char* w) {
+  const auto avail = static_cast<std::size_t>(end - p);
 #if defined(__SSE2__)
-  const __m128i quote = _mm_set1_epi8('"');
-  const __m128i backslash = _mm_set1_epi8('\\');
-  const __m128i below_space = _mm_set1_epi8(0x1F);
-  while (end - p >= 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    const __m128i hits =
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
-                     _mm_cmpeq_epi8(_mm_min_epu8(v, below_space), v));
-    const int mask = _mm_movemask_epi8(hits);
-    if (mask != 0) {
-      return p + __builtin_ctz(static_cast<unsigned>(mask));
+  if (avail >= 16 || page_allows_16(p)) {
+    const __m128i v =
+        avail >= 16 ? _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)) : load_within_page(p);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(w), v);
+    unsigned mask = json_special_mask(v);
+    if (avail < 16) {
+      mask |= 1U << avail; // the end stops the block too
     }
-    p += 16;
-  }
-  // The last 1..15 bytes in one load, when the 16 bytes read do not cross into the next page
-  // (the bytes past `end` are read, never used: a page holds all or none of them).
-  if (p < end && (reinterpret_cast<std::uintptr_t>(p) & 4095) <= 4096 - 16) {
-    const __m128i v = load_within_page(p);
-    const __m128i hits =
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
-                     _mm_cmpeq_epi8(_mm_min_epu8(v, below_space), v));
-    const auto mask = static_cast<unsigned>(_mm_movemask_epi8(hits)) &
-                      ((1U << static_cast<unsigned>(end - p)) - 1);
-    return mask != 0 ? p + __builtin_ctz(mask) : end;
+    return mask == 0 ? 16 : static_cast<std::size_t>(__builtin_ctz(mask));
   }
 #endif
-  while (end - p >= 8) {
-    std::uint64_t w = 0;
-    std::memcpy(&w, p, 8);
-    if (word_needs_escape(w)) {
-      break;
-    }
-    p += 8;
+  const std::size_t block = std::min<std::size_t>(avail, 16);
+  std::size_t n = 0;
+  while (n < block && !k_needs_escape[static_cast<unsigned char>(p[n])]) {
+    w[n] = p[n];
+    ++n;
   }
-  while (p < end && !k_needs_escape[static_cast<unsigned char>(*p)]) {
-    ++p;
-  }
-  return p;
+  return n;
 }
 
 } // namespace
-
-const char* find_json_special(const char* p, const char* end) {
-  return scan_special(p, end);
-}
 
 void JsonWriter::grow(std::size_t n) {
   // The capacity doubles (amortized O(1) appends), but only a step in proportion to what this
@@ -156,46 +125,42 @@ void JsonWriter::grow(std::size_t n) {
 
 void JsonWriter::string(std::string_view s) {
   const bool nested = m_mode == Mode::in_string;
-  const Escape* const table = nested ? k_nested_escapes.data() : k_escapes.data();
+  const Escape* const table = nested ? k_escapes_nested.data() : k_escapes.data();
   const char* p = s.data();
   const char* const end = p + s.size();
-  char* w = reserve(s.size() + 4);
+  // Each step writes a block of 16 bytes (some kept), then maybe one escape (8 bytes written, up
+  // to 7 kept); the room for both and the closing quotes is checked before each step.
+  constexpr std::ptrdiff_t k_step_room = 16 + 8 + 2;
+  char* w = reserve(s.size() + 4 + k_step_room);
+  char* limit = m_out.data() + m_out.size();
   if (nested) {
     *w++ = '\\';
     m_extra += 2; // both quotes get a backslash
   }
   *w++ = '"';
-  while (true) {
-    const char* hit = scan_special(p, end);
-    const auto plain = static_cast<std::size_t>(hit - p);
-    if (plain != 0) { // an empty view may carry a null data()
-      std::memcpy(w, p, plain);
-      w += plain;
+  while (p < end) {
+    if (limit - w < k_step_room) {
+      m_pos = static_cast<std::size_t>(w - m_out.data());
+      w = reserve(static_cast<std::size_t>(end - p) + k_step_room);
+      limit = m_out.data() + m_out.size();
     }
-    if (hit == end) {
+    const std::size_t plain = copy_plain(p, end, w);
+    p += plain;
+    w += plain;
+    if (p == end) {
       break;
     }
-    // Escapes come in clusters (JSON inside a string, paths, stack traces): the next
-    // k_cluster bytes are copied one by one instead of scanning again after every escape.
-    // An escape takes up to 6 bytes for 1: room for k_cluster of them and the rest.
-    constexpr std::size_t k_cluster = 16;
-    m_pos = static_cast<std::size_t>(w - m_out.data());
-    w = reserve(sizeof(Escape::text) * k_cluster + static_cast<std::size_t>(end - hit) + 2);
-    const char* const stop =
-        end - hit > static_cast<std::ptrdiff_t>(k_cluster) ? hit + k_cluster : end;
-    for (p = hit; p < stop; ++p) {
-      const auto c = static_cast<unsigned char>(*p);
-      if (k_needs_escape[c]) {
-        const Escape& e = table[c];
-        std::memcpy(w, e.text, sizeof e.text);
-        w += e.size;
-        if (nested) {
-          m_extra += static_cast<std::size_t>(e.size - k_escapes[c].size);
-        }
-      } else {
-        *w++ = static_cast<char>(c);
-      }
+    const auto c = static_cast<unsigned char>(*p);
+    if (!k_needs_escape[c]) {
+      continue; // a block of 16 plain bytes
     }
+    const Escape& e = table[c];
+    std::memcpy(w, e.text, sizeof e.text);
+    w += e.size;
+    if (nested) {
+      m_extra += static_cast<std::size_t>(e.size - k_escapes[c].size);
+    }
+    ++p;
   }
   if (nested) {
     *w++ = '\\';

@@ -10,10 +10,6 @@
 
 namespace logship {
 
-// The first byte in [p, end) that a JSON string cannot hold as it is: '"', '\\' or a control
-// character (SIMD where available), or `end`.
-const char* find_json_special(const char* p, const char* end);
-
 // Writes JSON into a std::string through a cursor: the string grows in large steps and is cut to
 // what was written when the writer goes away. One writer for many records (a batch) is fastest;
 // nothing else may touch the string while a writer is on it.

@@ -130,6 +130,27 @@ TEST(JsonWriter, InStringModeEqualsEscapingThePlainText) {
   EXPECT_EQ(plain_size, plain.size());
 }
 
+// A string of nothing but escapes outgrows the room asked for at its start many times over (a
+// control character takes 7 bytes in in-string mode).
+TEST(JsonWriter, LongRunsOfEscapesGrowTheOutput) {
+  std::string s;
+  for (int i = 0; i < 20000; ++i) {
+    s += "\x01\"\\\n";
+  }
+  s += std::string(100, 'x');
+  std::string once;
+  append_json_string(once, s);
+  std::string twice;
+  append_json_string(twice, once);
+  std::string nested;
+  {
+    JsonWriter w(nested, JsonWriter::Mode::in_string);
+    w.string(s);
+  }
+  EXPECT_EQ(nested, twice.substr(1, twice.size() - 2));
+  EXPECT_EQ(once.size(), 2 + 20000 * (6 + 2 + 2 + 2) + 100);
+}
+
 TEST(Batch, CloneIsDeep) {
   auto b = std::make_unique<Batch>();
   Event& e = b->add_event();
