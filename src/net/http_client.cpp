@@ -40,6 +40,10 @@ const std::string* HttpResponse::header(std::string_view lower_name) const {
 
 namespace {
 
+// libcurl copies a request body through its upload buffer and sends it a buffer at a time; its
+// default (64 KiB) cuts a PutLogEvents body (up to a few MiB) into many send() and poll() calls.
+constexpr long k_upload_buffer_bytes = 1024L * 1024;
+
 bool is_token_char(char c) {
   // RFC 9110 tchar.
   return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
@@ -144,6 +148,7 @@ struct HttpClient::Impl {
     ok = ok && curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L) == CURLE_OK;
     ok = ok && curl_easy_setopt(h, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L) == CURLE_OK;
     ok = ok && curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L) == CURLE_OK;
+    ok = ok && curl_easy_setopt(h, CURLOPT_UPLOAD_BUFFERSIZE, k_upload_buffer_bytes) == CURLE_OK;
     ok = ok && curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
                                 static_cast<long>(o.connect_timeout.count())) == CURLE_OK;
     ok = ok && curl_easy_setopt(h, CURLOPT_TIMEOUT_MS,
