@@ -13,7 +13,7 @@
 namespace logship {
 
 namespace {
-constexpr std::size_t k_queue_capacity = 4; // batches per edge
+constexpr std::size_t k_queue_capacity = 2; // batches per edge
 
 } // namespace
 

@@ -19,7 +19,7 @@ struct TailingOptions {
   TailerOptions tailer;
   std::chrono::milliseconds glob_interval{1000};
   std::chrono::milliseconds poll_interval{250};
-  std::size_t batch_max_events = 512;
+  std::size_t batch_max_events = 2048;
   std::size_t batch_max_bytes = 1024 * 1024;
 };
 
