@@ -27,6 +27,11 @@ void append_2digits(std::string& out, unsigned v) {
 }
 
 void append_year(std::string& out, std::int64_t y) {
+  if (y >= 0 && y <= 9999) { // every event's year, without a format string per event
+    append_2digits(out, static_cast<unsigned>(y / 100));
+    append_2digits(out, static_cast<unsigned>(y % 100));
+    return;
+  }
   std::array<char, 24> buf{};
   const auto* end = fmt::format_to(buf.data(), "{:04}", y);
   out.append(buf.data(), static_cast<std::size_t>(end - buf.data()));

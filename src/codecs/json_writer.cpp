@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -194,7 +195,7 @@ void JsonWriter::value(const Value& v) {
     break;
   case ValueKind::integer: {
     char* p = reserve(24);
-    m_pos += static_cast<std::size_t>(fmt::format_to(p, "{}", v.as_int()) - p);
+    m_pos += static_cast<std::size_t>(std::to_chars(p, p + 24, v.as_int()).ptr - p);
     break;
   }
   case ValueKind::floating:

@@ -3,6 +3,7 @@
 #include "codecs/json_writer.hpp"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <fmt/format.h>
 
@@ -39,28 +40,37 @@ void write_group(JsonWriter& w, std::string_view group) {
 
 void build_put_log_events_body(std::string& out, std::string_view group, std::string_view stream,
                                std::span<const CwlEvent> events) {
+  // Appended piece by piece into room reserved once: escaped messages (nearly all of the body)
+  // are copied as they are, without a JsonWriter zero-filling the room it grows into first.
+  std::size_t size = 96 + 2 * (group.size() + stream.size());
+  for (const CwlEvent& e : events) {
+    size += 48 + (e.escaped ? e.message.size() : 2 * e.message.size());
+  }
   out.clear();
-  JsonWriter w(out);
-  write_group(w, group);
-  w.raw(",\"logStreamName\":");
-  w.string(stream);
-  w.raw(",\"logEvents\":[");
+  out.reserve(size);
+  out.append("{\"logGroupName\":");
+  append_json_string(out, group);
+  out.append(",\"logStreamName\":");
+  append_json_string(out, stream);
+  out.append(",\"logEvents\":[");
+  std::array<char, 24> number{};
   bool first = true;
   for (const CwlEvent& e : events) {
-    w.raw(first ? "{\"timestamp\":" : ",{\"timestamp\":");
+    out.append(first ? "{\"timestamp\":" : ",{\"timestamp\":");
     first = false;
-    write_integer(w, e.timestamp_ms);
-    w.raw(",\"message\":");
+    const auto r = std::to_chars(number.data(), number.data() + number.size(), e.timestamp_ms);
+    out.append(number.data(), static_cast<std::size_t>(r.ptr - number.data()));
+    out.append(",\"message\":");
     if (e.escaped) {
-      w.raw('"');
-      w.raw(e.message);
-      w.raw('"');
+      out.push_back('"');
+      out.append(e.message);
+      out.push_back('"');
     } else {
-      w.string(e.message.empty() ? k_cwl_empty_message : e.message);
+      append_json_string(out, e.message.empty() ? k_cwl_empty_message : e.message);
     }
-    w.raw('}');
+    out.push_back('}');
   }
-  w.raw("]}");
+  out.append("]}");
 }
 
 void build_create_log_group_body(std::string& out, std::string_view group) {
