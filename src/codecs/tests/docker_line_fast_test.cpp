@@ -17,8 +17,12 @@ struct Decoded {
 };
 
 Decoded copy(const ContainerLine& l) {
-  return Decoded{l.format,          std::string(l.stream), std::string(l.time),
-                 std::string(l.text), std::string(l.error),  l.partial,
+  return Decoded{l.format,
+                 std::string(l.stream),
+                 std::string(l.time),
+                 std::string(l.text),
+                 std::string(l.error),
+                 l.partial,
                  l.invalid_utf8};
 }
 
@@ -45,10 +49,13 @@ TEST(DockerLineFast, TakesTheLinesDockerWrites) {
   EXPECT_TRUE(agrees(R"({"log":"piece","stream":"stdout","time":"2023-09-27T15:04:05Z"})"));
   EXPECT_TRUE(agrees(R"({"log":"","stream":"stdout","time":"t"})"));
   EXPECT_TRUE(agrees(R"({"log":"\n","stream":"stdout","time":"t"})"));
-  EXPECT_TRUE(agrees(R"({"log":"tab\there \"q\" back\\slash \/ \b\f\r\n","stream":"stdout","time":"t"})"));
-  EXPECT_TRUE(agrees(R"({"log":"caf\u00e9 \u00E9 \u2028 \u0001 \u0000 end\n","stream":"stdout","time":"t"})"));
-  EXPECT_TRUE(agrees("{\"log\":\"caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80\\n\",\"stream\":\"stdout\","
-                     "\"time\":\"t\"}"));
+  EXPECT_TRUE(
+      agrees(R"({"log":"tab\there \"q\" back\\slash \/ \b\f\r\n","stream":"stdout","time":"t"})"));
+  EXPECT_TRUE(agrees(
+      R"({"log":"caf\u00e9 \u00E9 \u2028 \u0001 \u0000 end\n","stream":"stdout","time":"t"})"));
+  EXPECT_TRUE(
+      agrees("{\"log\":\"caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80\\n\",\"stream\":\"stdout\","
+             "\"time\":\"t\"}"));
 }
 
 TEST(DockerLineFast, DeclinesEverythingElseAndSimdjsonDecides) {
@@ -79,10 +86,35 @@ TEST(DockerLineFast, DeclinesEverythingElseAndSimdjsonDecides) {
 // Random texts, escaped in the ways JSON allows, and random damage: both decoders agree.
 TEST(DockerLineFast, AgreesWithSimdjsonOnRandomLines) {
   std::mt19937 rng(20261124);
-  const std::vector<std::string> pieces = {
-      "a",      "Z",       "0",      " ",      "\"",     "\\",      "/",      "{",     "}",
-      ":",      ",",       "\n",     "\t",     "\r",     "\b",     "\f",     "\x01",    "\x1f",   "\x7f",  "\xC3\xA9",
-      "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "\xC3", "\x80", "\xFF", "<", ">", "&", "\xE2\x80\xA8"};
+  const std::vector<std::string> pieces = {"a",
+                                           "Z",
+                                           "0",
+                                           " ",
+                                           "\"",
+                                           "\\",
+                                           "/",
+                                           "{",
+                                           "}",
+                                           ":",
+                                           ",",
+                                           "\n",
+                                           "\t",
+                                           "\r",
+                                           "\b",
+                                           "\f",
+                                           "\x01",
+                                           "\x1f",
+                                           "\x7f",
+                                           "\xC3\xA9",
+                                           "\xE2\x82\xAC",
+                                           "\xF0\x9F\x98\x80",
+                                           "\xC3",
+                                           "\x80",
+                                           "\xFF",
+                                           "<",
+                                           ">",
+                                           "&",
+                                           "\xE2\x80\xA8"};
   const auto pick = [&](std::size_t n) { return static_cast<std::size_t>(rng() % n); };
   // Each character that needs it escaped, and others at random: short forms (\n, \", \/ ...)
   // or \u00XX in lower or upper case hex.
