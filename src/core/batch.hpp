@@ -58,4 +58,16 @@ using BatchPtr = std::shared_ptr<Batch>;
 // Deep-copies a value into `batch`'s arena.
 Value copy_value(Batch& batch, const Value& v);
 
+// Called before working on events[i] of a batch another thread filled: hints to the CPU to fetch
+// the next event's fields (prefetch_fields) and the field array of the one after, so that their
+// cache misses overlap with the work on this one.
+inline void prefetch_events_after(const std::vector<Event>& events, std::size_t i) {
+  if (i + 2 < events.size()) {
+    prefetch_field_array(events[i + 2].fields);
+  }
+  if (i + 1 < events.size()) {
+    prefetch_fields(events[i + 1].fields);
+  }
+}
+
 } // namespace logship

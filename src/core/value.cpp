@@ -27,4 +27,26 @@ const Value* find_path(const Map& map, std::string_view dotted) {
   }
 }
 
+void prefetch_fields(const Map& fields) {
+  for (const Field& f : fields) {
+    if (f.value.kind() == ValueKind::string) {
+      const std::string_view s = f.value.as_string();
+      __builtin_prefetch(s.data());
+      if (s.size() > 64) {
+        __builtin_prefetch(s.data() + 64);
+      }
+    } else if (f.value.kind() == ValueKind::map) {
+      prefetch_field_array(f.value.as_map());
+    }
+  }
+}
+
+void prefetch_field_array(const Map& fields) {
+  const char* p = reinterpret_cast<const char*>(fields.data());
+  const std::size_t bytes = fields.size() * sizeof(Field);
+  for (std::size_t off = 0; off < bytes; off += 64) {
+    __builtin_prefetch(p + off);
+  }
+}
+
 } // namespace logship

@@ -178,7 +178,10 @@ std::size_t CwlRouter::route(const Batch& batch, const CwlTimeWindow& window,
   std::size_t used = 0;
   m_index.clear();
   m_last_key.clear();
-  for (const Event& e : batch.events()) {
+  const std::vector<Event>& events = batch.events();
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const Event& e = events[i];
+    prefetch_events_after(events, i);
     if (!render_key(e)) {
       continue;
     }
