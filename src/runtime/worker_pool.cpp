@@ -68,7 +68,11 @@ void WorkerPool::run(std::size_t n, const Task& task) {
     m_next = 0;
     ++m_generation;
   }
-  m_wake.notify_all();
+  // As many threads as there are tasks beside the caller's: with fewer tasks than workers, the
+  // rest would only wake to find nothing to do (and contend for the mutex).
+  for (std::size_t i = 0; i < std::min(n - 1, m_threads.size()); ++i) {
+    m_wake.notify_one();
+  }
   work(0);
   std::unique_lock lock(m_mutex);
   m_done.wait(lock, [&] { return m_next >= m_n && m_running == 0; });
