@@ -3,15 +3,52 @@
 #include "util/filesystem.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <poll.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace logship {
 
 namespace {
 using Clock = std::chrono::steady_clock;
 constexpr std::size_t k_read_budget = 1024 * 1024; // per file per round: files take turns
+
+bool exists(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+// Before 2026-11-25 the checkpoint database (SQLite) was named <source>.json. An old one is
+// renamed to <source>.db, its WAL (the commits since SQLite's last checkpoint) first, so that an
+// upgrade resumes where the old version stopped; the shared-memory index is rebuilt by SQLite.
+void adopt_legacy_checkpoints(const std::string& id, const std::string& legacy,
+                              const std::string& db) {
+  if (exists(db) || !exists(legacy)) {
+    return;
+  }
+  const bool wal = exists(legacy + "-wal");
+  if (wal && ::rename((legacy + "-wal").c_str(), (db + "-wal").c_str()) != 0) {
+    spdlog::error("Source {}: could not rename {}-wal to {}-wal ({}); files are read again from "
+                  "their start unless it is renamed by hand.",
+                  id, legacy, db, std::strerror(errno));
+    return;
+  }
+  if (::rename(legacy.c_str(), db.c_str()) != 0) {
+    spdlog::error("Source {}: could not rename {} to {} ({}); files are read again from their "
+                  "start unless it is renamed by hand.",
+                  id, legacy, db, std::strerror(errno));
+    if (wal) {
+      ::rename((db + "-wal").c_str(), (legacy + "-wal").c_str());
+    }
+    return;
+  }
+  ::unlink((legacy + "-shm").c_str());
+  spdlog::info("Source {}: checkpoint database {} renamed to {}.", id, legacy, db);
+}
 } // namespace
 
 TailingOptions read_tailing_options(OptionReader& options,
@@ -44,7 +81,7 @@ TailingOptions read_tailing_options(OptionReader& options,
 TailingSource::TailingSource(TailingOptions options, const BuildContext& ctx)
     : m_id(ctx.id), m_data_dir(ctx.data_dir), m_options(std::move(options)),
       m_metrics(ctx.metrics) {
-  m_checkpoints = std::make_shared<Checkpointer>(checkpoint_dir() + "/" + m_id + ".json");
+  m_checkpoints = std::make_shared<Checkpointer>(checkpoint_dir() + "/" + m_id + ".db");
   TailerCounters counters{
       &counter("bytes_read"),    &counter("lines_truncated"),        &counter("files_discovered"),
       &counter("files_resumed"), &counter("files_truncated"),        &counter("files_closed"),
@@ -130,8 +167,14 @@ void TailingSource::run(SourceContext& ctx) {
   m_ctx = &ctx;
   m_lag_collector = m_metrics.add_collector(
       m_id, [this](std::vector<LabelledValue>& out) { collect_read_lag(out); });
-  if (auto r = make_directories(checkpoint_dir()); !r) {
-    spdlog::error("Source {}: {}; checkpoints are kept in memory only.", m_id, r.error().message);
+  auto made = make_directories(checkpoint_dir());
+  if (made) {
+    const std::string base = checkpoint_dir() + "/" + m_id;
+    adopt_legacy_checkpoints(m_id, base + ".json", base + ".db");
+  }
+  if (!made) {
+    spdlog::error("Source {}: {}; checkpoints are kept in memory only.", m_id,
+                  made.error().message);
   } else if (auto entries = m_checkpoints->open(); !entries) {
     spdlog::error("Source {}: {}; checkpoints are kept in memory only, files are read from the "
                   "start.",

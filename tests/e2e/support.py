@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -804,3 +805,17 @@ def contiguous(values):
     """True when the (distinct) integers form one run a, a+1, ..., b (or there are none)."""
     s = sorted(set(values))
     return not s or s[-1] - s[0] + 1 == len(s)
+
+
+def checkpoint_offsets(data_dir, source="k8s"):
+    """{path: offset} in a tailing source's checkpoint database, read as a bystander (read-only);
+    {} while it cannot be read."""
+    db = os.path.join(data_dir, "checkpoints", f"{source}.db")
+    try:
+        connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
+        try:
+            return dict(connection.execute("SELECT path, offset FROM files"))
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return {}

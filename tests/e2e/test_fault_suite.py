@@ -14,7 +14,6 @@ import os
 import random
 import re
 import signal
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -445,16 +444,8 @@ class FaultSuiteTest(support.E2ETestCase):
                       f"{self.checkpoint_offsets()}", proc=ls)
 
     def checkpoint_offsets(self):
-        """The offsets in the `k8s` source's checkpoint database (read-only, as a bystander)."""
-        db = os.path.join(self.data_dir, "checkpoints", "k8s.json")
-        try:
-            connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
-            try:
-                return dict(connection.execute("SELECT path, offset FROM files"))
-            finally:
-                connection.close()
-        except sqlite3.Error:
-            return {}
+        """The offsets in the `k8s` source's checkpoint database."""
+        return support.checkpoint_offsets(self.data_dir)
 
     def test_disk_buffer_keeps_a_deleted_files_lines_across_kill9(self):
         count = 5000

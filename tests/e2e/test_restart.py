@@ -11,7 +11,7 @@ import unittest
 import support
 from support import cri_line, docker_line, numbered, numbers
 
-MAX_BATCH = 1000  # the most records a kill -9 may repeat (one in-flight batch)
+MAX_BATCH = 2048  # the most records a kill -9 may repeat (one in-flight batch of the source)
 
 
 class RestartTest(support.E2ETestCase):
@@ -113,6 +113,36 @@ class RestartTest(support.E2ETestCase):
             f"kill, the second run {len(second)} of {2 * per_file} lines")
         self.assert_counters(counters, {"k8s": {"events_out": len(second)},
                                         "out": {"events_out": len(second)}})
+
+    def test_a_checkpoint_database_under_its_old_name_is_adopted(self):
+        """Before 2026-11-25 the checkpoint database was <data_dir>/checkpoints/<source>.json; an
+        upgrade renames it to <source>.db (with its WAL) and resumes where it stopped."""
+        path = support.pod_file(self.logs, "upgrade-1", "default", "app")
+        support.append(path, b"".join(docker_line(numbered(n)) for n in range(3000)))
+        ls = self.logship()
+        ls.start(self.config())
+        reader = support.SinkReader(self.out)
+        self.wait_for_numbers(reader, set(range(3000)), ls)
+        checkpoints = os.path.join(self.data_dir, "checkpoints")
+        size = os.path.getsize(path)
+        self.wait_for(lambda: support.checkpoint_offsets(self.data_dir).get(path) == size,
+                      "the checkpoint at the file's end", proc=ls)
+        ls.kill9()  # the WAL is left behind, as after a crash of the old version
+        self.assertTrue(os.path.exists(os.path.join(checkpoints, "k8s.db-wal")))
+        for suffix in ("", "-wal"):
+            old = os.path.join(checkpoints, "k8s.db" + suffix)
+            if os.path.exists(old):
+                os.rename(old, os.path.join(checkpoints, "k8s.json" + suffix))
+        self.assertTrue(os.path.exists(os.path.join(checkpoints, "k8s.json")))
+        support.append(path, b"".join(docker_line(numbered(n)) for n in range(3000, 4000)))
+        ls.start(self.config())
+        reader = support.SinkReader(self.out)
+        self.wait_for_numbers(reader, set(range(4000)), ls)
+        ls.terminate()
+        self.assertIn("renamed to", ls.stderr_text())
+        self.assertEqual(sorted(os.listdir(checkpoints)), ["k8s.db"])
+        records = numbers(support.read_records(self.out, allow_partial_tail=False))
+        self.assert_exactly_once(records, range(4000), "lines over the upgrade")  # resumed
 
     def test_partial_line_across_sigterm(self):
         """A line whose first piece was read before SIGTERM and whose last piece is written after:

@@ -38,7 +38,7 @@ protected:
              ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(m_dir);
     fs::create_directories(m_dir);
-    m_checkpoints = std::make_shared<Checkpointer>((m_dir / "ckpt.json").string());
+    m_checkpoints = std::make_shared<Checkpointer>((m_dir / "ckpt.db").string());
   }
   void TearDown() override { fs::remove_all(m_dir); }
 
