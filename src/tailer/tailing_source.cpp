@@ -81,7 +81,7 @@ TailingOptions read_tailing_options(OptionReader& options,
 TailingSource::TailingSource(TailingOptions options, const BuildContext& ctx)
     : m_id(ctx.id), m_data_dir(ctx.data_dir), m_options(std::move(options)),
       m_metrics(ctx.metrics) {
-  m_checkpoints = std::make_shared<Checkpointer>(checkpoint_dir() + "/" + m_id + ".db");
+  m_checkpoints = std::make_shared<Checkpointer>(checkpoint_base() + ".db");
   TailerCounters counters{
       &counter("bytes_read"),    &counter("lines_truncated"),        &counter("files_discovered"),
       &counter("files_resumed"), &counter("files_truncated"),        &counter("files_closed"),
@@ -167,20 +167,17 @@ void TailingSource::run(SourceContext& ctx) {
   m_ctx = &ctx;
   m_lag_collector = m_metrics.add_collector(
       m_id, [this](std::vector<LabelledValue>& out) { collect_read_lag(out); });
-  auto made = make_directories(checkpoint_dir());
-  if (made) {
-    const std::string base = checkpoint_dir() + "/" + m_id;
-    adopt_legacy_checkpoints(m_id, base + ".json", base + ".db");
-  }
-  if (!made) {
-    spdlog::error("Source {}: {}; checkpoints are kept in memory only.", m_id,
-                  made.error().message);
-  } else if (auto entries = m_checkpoints->open(); !entries) {
-    spdlog::error("Source {}: {}; checkpoints are kept in memory only, files are read from the "
-                  "start.",
-                  m_id, entries.error().message);
+  if (auto r = make_directories(checkpoint_dir()); !r) {
+    spdlog::error("Source {}: {}; checkpoints are kept in memory only.", m_id, r.error().message);
   } else {
-    m_tailer->restore(std::move(*entries));
+    adopt_legacy_checkpoints(m_id, checkpoint_base() + ".json", checkpoint_base() + ".db");
+    if (auto entries = m_checkpoints->open(); !entries) {
+      spdlog::error("Source {}: {}; checkpoints are kept in memory only, files are read from the "
+                    "start.",
+                    m_id, entries.error().message);
+    } else {
+      m_tailer->restore(std::move(*entries));
+    }
   }
   m_tailer->scan(true);
   auto last_scan = Clock::now();

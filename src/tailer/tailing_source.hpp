@@ -49,6 +49,7 @@ protected:
 private:
   void seal();
   std::string checkpoint_dir() const;
+  std::string checkpoint_base() const { return checkpoint_dir() + "/" + m_id; } // + ".db"
   void wait_for_change(std::chrono::milliseconds timeout, bool& rescan);
   // Notes each file's read position for the read lag /metrics reports (source thread, at most
   // every 200 ms unless `now`); collect_read_lag reports it (the metrics reader's thread).

@@ -807,6 +807,11 @@ def contiguous(values):
     return not s or s[-1] - s[0] + 1 == len(s)
 
 
+# The most lines a source batch holds (TailingOptions::batch_max_events): what a kill -9 may deliver
+# twice, the batch that was in flight.
+MAX_BATCH = 2048
+
+
 def checkpoint_offsets(data_dir, source="k8s"):
     """{path: offset} in a tailing source's checkpoint database, read as a bystander (read-only);
     {} while it cannot be read."""

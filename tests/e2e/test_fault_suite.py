@@ -26,7 +26,7 @@ import support
 import tcp_proxy
 from support import docker_line, numbered
 
-MAX_BATCH = 2048  # the most records one in-flight batch may repeat after a kill (a source batch)
+MAX_BATCH = support.MAX_BATCH  # the most records one in-flight batch may repeat after a kill
 GROUP = "/gen3/fault-suite"
 API = "api: {address: '127.0.0.1:0'}\n"
 
@@ -439,13 +439,10 @@ class FaultSuiteTest(support.E2ETestCase):
                                               "cw") or 0) >= count,
                       f"{count} events in the disk buffer", proc=ls)
         sizes = {path: os.path.getsize(path) for path in paths}
-        self.wait_for(lambda: all(self.checkpoint_offsets().get(p) == n for p, n in sizes.items()),
+        self.wait_for(lambda: all(support.checkpoint_offsets(self.data_dir).get(p) == n
+                                  for p, n in sizes.items()),
                       lambda: f"the checkpoints at the files' ends {sizes}: "
-                      f"{self.checkpoint_offsets()}", proc=ls)
-
-    def checkpoint_offsets(self):
-        """The offsets in the `k8s` source's checkpoint database."""
-        return support.checkpoint_offsets(self.data_dir)
+                      f"{support.checkpoint_offsets(self.data_dir)}", proc=ls)
 
     def test_disk_buffer_keeps_a_deleted_files_lines_across_kill9(self):
         count = 5000

@@ -11,7 +11,7 @@ import unittest
 import support
 from support import cri_line, docker_line, numbered, numbers
 
-MAX_BATCH = 2048  # the most records a kill -9 may repeat (one in-flight batch of the source)
+MAX_BATCH = support.MAX_BATCH  # the most records a kill -9 may repeat (one in-flight batch)
 
 
 class RestartTest(support.E2ETestCase):

@@ -25,10 +25,15 @@ std::string_view cwl_target(CwlOperation op) {
 
 namespace {
 
+// `v` in decimal, written into `buf`.
+std::string_view decimal(std::array<char, 24>& buf, std::int64_t v) {
+  const auto r = std::to_chars(buf.data(), buf.data() + buf.size(), v);
+  return {buf.data(), static_cast<std::size_t>(r.ptr - buf.data())};
+}
+
 void write_integer(JsonWriter& w, std::int64_t v) {
   std::array<char, 24> buf{};
-  const auto r = std::to_chars(buf.data(), buf.data() + buf.size(), v);
-  w.raw(std::string_view(buf.data(), static_cast<std::size_t>(r.ptr - buf.data())));
+  w.raw(decimal(buf, v));
 }
 
 void write_group(JsonWriter& w, std::string_view group) {
@@ -58,8 +63,7 @@ void build_put_log_events_body(std::string& out, std::string_view group, std::st
   for (const CwlEvent& e : events) {
     out.append(first ? "{\"timestamp\":" : ",{\"timestamp\":");
     first = false;
-    const auto r = std::to_chars(number.data(), number.data() + number.size(), e.timestamp_ms);
-    out.append(number.data(), static_cast<std::size_t>(r.ptr - number.data()));
+    out.append(decimal(number, e.timestamp_ms));
     out.append(",\"message\":");
     if (e.escaped) {
       out.push_back('"');
