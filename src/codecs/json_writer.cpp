@@ -223,9 +223,34 @@ void JsonWriter::value(const Value& v) {
     break;
   }
   case ValueKind::map:
-    map(v.as_map());
+    if (m_memo != nullptr) {
+      nested_map(v.as_map());
+    } else {
+      map(v.as_map());
+    }
     break;
   }
+}
+
+void JsonWriter::nested_map(const Map& m) {
+  JsonMapMemo& memo = *m_memo;
+  auto* const first = memo.m_entries.data();
+  for (std::size_t i = 0; i < memo.m_used; ++i) {
+    if (first[i].map == &m) {
+      std::rotate(first, first + i, first + i + 1); // to the front
+      char* p = reserve(first->size);               // may move the string: the source is after
+      std::memcpy(p, m_out.data() + first->pos, first->size);
+      m_pos += first->size;
+      m_extra += first->extra;
+      return;
+    }
+  }
+  const std::size_t pos = m_pos;
+  const std::size_t extra = m_extra;
+  map(m);
+  memo.m_used = std::min(memo.m_used + 1, memo.m_entries.size());
+  std::rotate(first, first + memo.m_used - 1, first + memo.m_used); // the last one goes
+  *first = {&m, pos, m_pos - pos, m_extra - extra};
 }
 
 void append_json_string(std::string& out, std::string_view s) {

@@ -2,6 +2,8 @@
 
 #include "codecs/civil_time.hpp"
 
+#include <array>
+#include <cstring>
 #include <fmt/format.h>
 
 namespace logship {
@@ -23,17 +25,49 @@ bool digits(std::string_view s, std::size_t pos, std::size_t n, int& out) {
   return true;
 }
 
-} // namespace
-
-std::optional<std::int64_t> parse_rfc3339(std::string_view s) {
+// The date and time to the second ("2023-09-27T15:04:05", 19 bytes) as seconds since the epoch,
+// not yet corrected by the offset; nullopt if it is not one.
+std::optional<std::int64_t> local_seconds(std::string_view s) {
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-  if (!digits(s, 0, 4, year) || s.size() < 20 || s[4] != '-' || !digits(s, 5, 2, month) ||
-      s[7] != '-' || !digits(s, 8, 2, day) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
+  if (!digits(s, 0, 4, year) || s[4] != '-' || !digits(s, 5, 2, month) || s[7] != '-' ||
+      !digits(s, 8, 2, day) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
       !digits(s, 11, 2, hour) || s[13] != ':' || !digits(s, 14, 2, minute) || s[16] != ':' ||
       !digits(s, 17, 2, second)) {
     return std::nullopt;
   }
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
+    return std::nullopt;
+  }
+  const std::int64_t days =
+      days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  return days * 86400 + hour * 3600 + minute * 60 + second;
+}
+
+// The last valid 19-byte prefix parsed on this thread and its seconds: the lines of a log mostly
+// share it (a second's worth of lines), and then its digits and date arithmetic are skipped.
+struct SecondsMemo {
+  std::array<char, 19> prefix{};
+  std::int64_t seconds = 0;
+  bool valid = false;
+};
+thread_local SecondsMemo t_seconds_memo;
+
+} // namespace
+
+std::optional<std::int64_t> parse_rfc3339(std::string_view s) {
+  if (s.size() < 20) {
+    return std::nullopt;
+  }
+  SecondsMemo& memo = t_seconds_memo;
+  std::int64_t local = 0;
+  if (memo.valid && std::memcmp(s.data(), memo.prefix.data(), memo.prefix.size()) == 0) {
+    local = memo.seconds;
+  } else if (const auto parsed = local_seconds(s)) {
+    local = *parsed;
+    std::memcpy(memo.prefix.data(), s.data(), memo.prefix.size());
+    memo.seconds = local;
+    memo.valid = true;
+  } else {
     return std::nullopt;
   }
   std::size_t pos = 19;
@@ -72,10 +106,8 @@ std::optional<std::int64_t> parse_rfc3339(std::string_view s) {
   if (pos != s.size()) {
     return std::nullopt;
   }
-  const std::int64_t days =
-      days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
-  const std::int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second - offset_s;
-  return ns_from_seconds(secs, frac_ns); // nullopt for years that nanoseconds cannot hold
+  return ns_from_seconds(local - offset_s,
+                         frac_ns); // nullopt for years that nanoseconds cannot hold
 }
 
 std::string format_rfc3339(std::int64_t ns) {

@@ -151,6 +151,48 @@ TEST(JsonWriter, LongRunsOfEscapesGrowTheOutput) {
   EXPECT_EQ(once.size(), 2 + 20000 * (6 + 2 + 2 + 2) + 100);
 }
 
+// Records sharing nested maps (more maps than the memo holds, so entries are replaced) come out
+// exactly as without the memo, in both modes, with the same plain sizes; a memo cleared after the
+// string is cut writes the map afresh.
+TEST(JsonWriter, AMapMemoRepeatsSharedMapsExactly) {
+  Batch b;
+  std::vector<Map*> shared;
+  for (int m = 0; m < 12; ++m) {
+    Map* k8s = b.new_map();
+    k8s->push_back({"pod_name", Value::string(b.copy(fmt::format("web-{}", m)))});
+    k8s->push_back({"labels \"x\"", Value::string(b.copy(fmt::format("a\\b\n{}", m)))});
+    shared.push_back(k8s);
+  }
+  for (const auto mode : {JsonWriter::Mode::plain, JsonWriter::Mode::in_string}) {
+    std::string with_memo;
+    std::string without;
+    JsonMapMemo memo;
+    for (int i = 0; i < 60; ++i) {
+      Event& e = b.add_event();
+      e.fields.push_back({"message", Value::string(b.copy(fmt::format("line \"{}\"", i)))});
+      e.fields.push_back({"kubernetes", Value::map(shared[static_cast<std::size_t>(i * 7 % 12)])});
+      e.fields.push_back({"docker", Value::map(shared[static_cast<std::size_t>(i % 11)])});
+      std::size_t sizes[2] = {};
+      {
+        JsonWriter a(with_memo, mode, &memo);
+        JsonWriter c(without, mode);
+        a.map(e.fields);
+        c.map(e.fields);
+        sizes[0] = a.plain_size();
+        sizes[1] = c.plain_size();
+      } // the writers cut their strings to what they wrote
+      ASSERT_EQ(with_memo, without) << i;
+      EXPECT_EQ(sizes[0], sizes[1]) << i;
+    }
+    with_memo.resize(0);
+    memo.clear();
+    JsonWriter(with_memo, mode, &memo).value(Value::map(shared[0]));
+    std::string fresh;
+    JsonWriter(fresh, mode).value(Value::map(shared[0]));
+    EXPECT_EQ(with_memo, fresh);
+  }
+}
+
 TEST(Batch, CloneIsDeep) {
   auto b = std::make_unique<Batch>();
   Event& e = b->add_event();

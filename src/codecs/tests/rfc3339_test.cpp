@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 #include <limits>
+#include <string>
+#include <vector>
 
 namespace logship {
 namespace {
@@ -20,6 +22,34 @@ TEST(Rfc3339, RejectsWhatIsNotOne) {
         "2023-09-27T15:04:05Zjunk", "abcd-09-27T15:04:05Z"}) {
     EXPECT_FALSE(parse_rfc3339(s).has_value()) << s;
   }
+}
+
+// Times that share their first 19 bytes (a log's lines within one second) reuse the seconds of the
+// last one parsed; whatever follows the prefix is still checked. Each result must equal a parse
+// that could not reuse anything (the time before it had another prefix).
+TEST(Rfc3339, TimesSharingTheirSecondParseAsAlone) {
+  const char* prefixes[] = {"2023-09-27T15:04:05", "2023-09-27T15:04:06", "2023-09-27 15:04:05",
+                            "2023-02-30T15:04:05", "2023-13-27T15:04:05", "2262-04-11T23:47:16"};
+  const char* tails[] = {"Z", ".5Z",   ".123456789Z", "+02:00",      "-00:30", ".Z",
+                         "",  "Zjunk", ".854775807Z", ".854775808Z", "z",      "+2:00"};
+  std::vector<std::string> times;
+  std::uint32_t x = 12345;
+  for (int i = 0; i < 3000; ++i) {
+    x = x * 1103515245 + 12345;
+    times.push_back(std::string(prefixes[(x >> 8) % 6]) + tails[(x >> 16) % 12]);
+  }
+  std::size_t valid = 0;
+  for (const std::string& t : times) {
+    const auto warm = parse_rfc3339(t);
+    ASSERT_TRUE(parse_rfc3339("2001-01-01T00:00:00Z").has_value()); // another prefix
+    EXPECT_EQ(warm, parse_rfc3339(t)) << t;
+    valid += warm.has_value() ? 1 : 0;
+  }
+  EXPECT_GT(valid, 1000u);
+  EXPECT_LT(valid, 2500u);
+  EXPECT_EQ(parse_rfc3339("2023-09-27T15:04:05Z"), 1695827045000000000LL);
+  EXPECT_EQ(parse_rfc3339("2023-09-27T15:04:05+01:00"), 1695823445000000000LL);
+  EXPECT_FALSE(parse_rfc3339("2023-09-27T15:04:05").has_value());
 }
 
 TEST(Rfc3339, FormatsRoundTrip) {

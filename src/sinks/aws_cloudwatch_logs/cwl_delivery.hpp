@@ -13,6 +13,7 @@
 //    the current time (counted in events_resent); rejected again, they are counted as lost.
 // A CwlDelivery belongs to one worker thread (it owns that worker's client and scratch body).
 
+#include "codecs/json_writer.hpp"
 #include "runtime/cancel_signal.hpp"
 #include "sinks/aws_cloudwatch_logs/cwl_backoff.hpp"
 #include "sinks/aws_cloudwatch_logs/cwl_batcher.hpp"
@@ -32,6 +33,7 @@ struct CwlStreamWork {
   std::string group;
   std::string stream;
   std::string text;
+  JsonMapMemo memo;                // the nested maps written into `text` (valid for one batch)
   std::vector<std::size_t> starts; // where each event's message starts in `text`
   std::vector<std::int64_t> times; // each event's timestamp, ms
   std::vector<std::uint32_t>

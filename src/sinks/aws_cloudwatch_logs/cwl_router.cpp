@@ -120,6 +120,7 @@ std::size_t CwlRouter::slot_for(std::vector<CwlStreamWork>& works, std::size_t& 
       }
     }
     w.text.clear();
+    w.memo.clear();
     w.starts.clear();
     w.times.clear();
     w.plain_sizes.clear();
@@ -138,7 +139,8 @@ void CwlRouter::encode(const Event& e, std::int64_t timestamp_ms,
   std::size_t plain = 0;
   if (m_settings.encoding == CwlEncoding::json) {
     // Written escaped, as it goes into the PutLogEvents body: one pass instead of two.
-    plain = append_cwl_record_json(work.text, e.fields, original_ns, JsonWriter::Mode::in_string);
+    plain = append_cwl_record_json(work.text, e.fields, original_ns, JsonWriter::Mode::in_string,
+                                   &work.memo);
   } else if (const Value* m = find_field(e.fields, "message"); m != nullptr) {
     if (m->kind() == ValueKind::string) {
       work.text.append(m->as_string());
@@ -160,6 +162,7 @@ void CwlRouter::encode(const Event& e, std::int64_t timestamp_ms,
     whole = work.text.substr(start);
   }
   work.text.resize(start);
+  work.memo.clear(); // it may point past the cut
   m_parts.clear();
   auto n = split_cwl_message(whole, timestamp_ms, m_settings.max_event_bytes, m_parts);
   // The limit is checked at configuration time (>= 64 bytes), so splitting cannot fail.

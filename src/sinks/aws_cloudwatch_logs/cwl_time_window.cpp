@@ -29,8 +29,8 @@ std::int64_t clamp_cwl_timestamp(std::int64_t timestamp_ms, const CwlTimeWindow&
 
 std::size_t append_cwl_record_json(std::string& out, const Map& fields,
                                    std::optional<std::int64_t> original_time_ns,
-                                   JsonWriter::Mode mode) {
-  JsonWriter w(out, mode);
+                                   JsonWriter::Mode mode, JsonMapMemo* memo) {
+  JsonWriter w(out, mode, memo);
   if (!original_time_ns) {
     w.map(fields);
     return w.plain_size();

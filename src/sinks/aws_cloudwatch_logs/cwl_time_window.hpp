@@ -40,10 +40,12 @@ std::int64_t clamp_cwl_timestamp(std::int64_t timestamp_ms, const CwlTimeWindow&
 // `original_timestamp` (RFC 3339) to the top-level `logship` map, appending a `logship` map when
 // there is none; if `logship` holds something other than a map, the top-level key
 // "logship.original_timestamp" is appended instead, so that nothing is overwritten. With
-// Mode::in_string the JSON is written escaped as string content (see JsonWriter). Returns the size
-// of the plain JSON text.
+// Mode::in_string the JSON is written escaped as string content (see JsonWriter); with a `memo`,
+// nested maps already written into `out` are copied (see JsonMapMemo). Returns the size of the
+// plain JSON text.
 std::size_t append_cwl_record_json(std::string& out, const Map& fields,
                                    std::optional<std::int64_t> original_time_ns,
-                                   JsonWriter::Mode mode = JsonWriter::Mode::plain);
+                                   JsonWriter::Mode mode = JsonWriter::Mode::plain,
+                                   JsonMapMemo* memo = nullptr);
 
 } // namespace logship

@@ -220,5 +220,44 @@ TEST_F(CwlRouterTest, AnOversizeRecordIsSplitAsItsPlainJson) {
   EXPECT_EQ(counter("events_split"), 1u);
 }
 
+// The `kubernetes` map of a file is shared by its records and written once per stream (see
+// JsonMapMemo); an oversize record between them is cut out of the stream's text again, and the
+// records after it must not copy from what was cut.
+TEST_F(CwlRouterTest, SharedMapsComeOutRightAroundAnOversizeRecord) {
+  m_max_event_bytes = 300;
+  auto r = router("/g", "s");
+  Map* k8s = m_batch.new_map();
+  k8s->push_back({"pod_name", Value::string("web-1")});
+  k8s->push_back({"note", Value::string("say \"hi\"")});
+  for (int i = 0; i < 5; ++i) {
+    Event& e = m_batch.add_event();
+    e.time_ns = k_now_ms * k_ms;
+    e.fields.push_back({"kubernetes", Value::map(k8s)});
+    e.fields.push_back(
+        {"message", Value::string(m_batch.copy(i == 0 ? std::string(400, 'x') : "short"))});
+  }
+  ASSERT_EQ(route(r), 1u);
+  std::vector<std::string> whole;
+  std::string parts;
+  for (const CwlEvent& e : m_works[0].events) {
+    if (e.escaped) {
+      whole.push_back(stored(e));
+    } else {
+      parts += e.message.substr(e.message.find("] ") + 2);
+    }
+  }
+  std::vector<std::string> expected;
+  for (const Event& e : m_batch.events()) {
+    std::string plain;
+    append_json_map(plain, e.fields);
+    expected.push_back(std::move(plain));
+  }
+  ASSERT_EQ(whole.size(), 4u);
+  EXPECT_EQ(parts, expected[0]);
+  for (std::size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(whole[i], expected[i + 1]) << i;
+  }
+}
+
 } // namespace
 } // namespace logship
