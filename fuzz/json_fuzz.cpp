@@ -8,8 +8,9 @@
 // nests at most 64 deep; the written JSON is valid and, parsed again, equal to the input (numbers
 // by value: 1.0 may come back as 1); in_string mode writes the plain text escaped as a JSON
 // string, and plain_size() is the plain size; merging keys into an event gives every key the
-// input's last value for it, existing keys in place; the event time (from `date_access`) formats
-// as RFC 3339 and parses back to itself.
+// input's last value for it, existing keys in place, exactly (kinds, float bits) as the merge with
+// simdjson alone does (the fast path for objects of scalars is checked so); the event time (from
+// `date_access`) formats as RFC 3339 and parses back to itself.
 
 #include "codecs/json_writer.hpp"
 #include "codecs/rfc3339.hpp"
@@ -19,6 +20,7 @@
 #include "transforms/gen3/json_merge.hpp"
 #include "transforms/parse_json/parse_json_transform.hpp"
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <set>
@@ -208,6 +210,48 @@ void check_merged(const Map& fields, simdjson::dom::object reference, element wr
   LOGSHIP_FUZZ_CHECK(fields.size() == 2 + added.size());
 }
 
+// Same time, keys, kinds and values (floats by their bits; nested values by their kind and size).
+bool identical(const Event& a, const Event& b) {
+  if (a.time_ns != b.time_ns || a.fields.size() != b.fields.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < a.fields.size(); ++i) {
+    const Value& x = a.fields[i].value;
+    const Value& y = b.fields[i].value;
+    if (a.fields[i].key != b.fields[i].key || x.kind() != y.kind()) {
+      return false;
+    }
+    bool same_value = true;
+    switch (x.kind()) {
+    case ValueKind::null:
+      break;
+    case ValueKind::boolean:
+      same_value = x.as_bool() == y.as_bool();
+      break;
+    case ValueKind::integer:
+      same_value = x.as_int() == y.as_int();
+      break;
+    case ValueKind::floating:
+      same_value = std::bit_cast<std::uint64_t>(x.as_double()) ==
+                   std::bit_cast<std::uint64_t>(y.as_double());
+      break;
+    case ValueKind::string:
+      same_value = x.as_string() == y.as_string();
+      break;
+    case ValueKind::map:
+      same_value = x.as_map().size() == y.as_map().size();
+      break;
+    case ValueKind::array:
+      same_value = x.as_array().size() == y.as_array().size();
+      break;
+    }
+    if (!same_value) {
+      return false;
+    }
+  }
+  return true;
+}
+
 Event& add_event(Batch& b, std::string_view text) {
   Event& e = b.add_event();
   e.time_ns = 1'695'000'000'000'000'000;
@@ -221,6 +265,7 @@ Event& add_event(Batch& b, std::string_view text) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static Transforms transforms;
   static JsonMerger merger;
+  static JsonMerger library_merger(JsonMerger::Decoding::library_only);
   static simdjson::dom::parser reference_parser;
   static simdjson::dom::parser parser;
   // What is written nests one level deeper than the input (the event's map), which may already
@@ -276,7 +321,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   { // gen3's merge of a JSON line into its event (no depth limit of its own).
     Batch b(1);
     Event& e = add_event(b, "the line");
-    const std::string_view why = merger.merge(b, e, text);
+    const std::string_view message = b.copy(text); // as in the pipeline: the batch holds it
+    const std::string_view why = merger.merge(b, e, message);
+    // The fast path for objects of scalars must read exactly what simdjson reads.
+    Batch lb(1);
+    Event& le = add_event(lb, "the line");
+    LOGSHIP_FUZZ_CHECK(library_merger.merge(lb, le, lb.copy(text)) == why);
+    LOGSHIP_FUZZ_CHECK(identical(e, le));
     LOGSHIP_FUZZ_CHECK(why.empty() == (json && reference.type() == element_type::OBJECT));
     const std::string written = write_checked(e.fields, parser);
     element doc;

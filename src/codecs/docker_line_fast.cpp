@@ -1,8 +1,8 @@
 #include "codecs/docker_line_fast.hpp"
 
 #include "codecs/json_specials.hpp"
+#include "codecs/json_unescape.hpp"
 #include "codecs/utf8.hpp"
-#include "util/ascii.hpp"
 
 #include <cstring>
 
@@ -20,55 +20,6 @@ bool take(const char*& p, const char* end, std::string_view s) {
   }
   p += s.size();
   return true;
-}
-
-// The code point of the 4 hex digits at `p`, or -1.
-int hex4(const char* p) {
-  int v = 0;
-  for (int i = 0; i < 4; ++i) {
-    const int d = hex_digit_value(p[i]);
-    if (d < 0) {
-      return -1;
-    }
-    v = v * 16 + d;
-  }
-  return v;
-}
-
-char* put_utf8(char* w, unsigned cp) {
-  if (cp < 0x80) {
-    *w++ = static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    *w++ = static_cast<char>(0xC0 | (cp >> 6));
-    *w++ = static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    *w++ = static_cast<char>(0xE0 | (cp >> 12));
-    *w++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    *w++ = static_cast<char>(0x80 | (cp & 0x3F));
-  }
-  return w;
-}
-
-// The one-character escapes: \" \\ \/ \b \f \n \r \t; 0 for any other character.
-char simple_escape(char c) {
-  switch (c) {
-  case '"':
-  case '\\':
-  case '/':
-    return c;
-  case 'b':
-    return '\b';
-  case 'f':
-    return '\f';
-  case 'n':
-    return '\n';
-  case 'r':
-    return '\r';
-  case 't':
-    return '\t';
-  default:
-    return 0;
-  }
 }
 
 #if defined(__SSE2__)
@@ -97,7 +48,7 @@ char* unescape(const char*& p, const char* end, char* w) {
     if (*p != '\\' || end - p < 2) {
       return nullptr; // a raw control character, or a cut escape
     }
-    if (const char c = simple_escape(p[1]); c != 0) {
+    if (const char c = json_simple_escape(p[1]); c != 0) {
       *w++ = c;
       p += 2;
       continue;
@@ -105,11 +56,11 @@ char* unescape(const char*& p, const char* end, char* w) {
     if (p[1] != 'u' || end - p < 6) {
       return nullptr;
     }
-    const int cp = hex4(p + 2);
+    const int cp = json_hex4(p + 2);
     if (cp < 0 || (cp >= 0xD800 && cp <= 0xDFFF)) {
       return nullptr; // surrogates (pairs or not): rare, left to simdjson
     }
-    w = put_utf8(w, static_cast<unsigned>(cp));
+    w = put_utf8_bmp(w, static_cast<unsigned>(cp));
     p += 6;
   }
 }

@@ -1,5 +1,6 @@
 #include "transforms/gen3/json_merge.hpp"
 
+#include "codecs/json_flat_object.hpp"
 #include "codecs/rfc3339.hpp"
 
 #include <limits>
@@ -48,57 +49,83 @@ Value to_value(Batch& batch, simdjson::dom::element el) {
 
 struct JsonMerger::Impl {
   simdjson::dom::parser parser;
-  std::string padded; // the text plus the padding simdjson reads past its end
+  std::string padded;         // the text plus the padding simdjson reads past its end
+  std::vector<Field> members; // the object's, in order
+  std::string scratch;        // the fast path's, for strings with escapes
+
+  // The members of the object `text` by simdjson, keys and strings copied into `batch`; else why
+  // not.
+  std::string_view parse(Batch& batch, std::string_view text) {
+    padded.assign(text);
+    padded.append(simdjson::SIMDJSON_PADDING, '\0');
+    simdjson::dom::element doc;
+    const auto parsed = parser.parse(padded.data(), text.size(), false).get(doc);
+    if (padded.capacity() > 1024 * 1024) {
+      padded = std::string(); // do not keep a huge line's buffer
+    }
+    if (parsed != simdjson::SUCCESS) {
+      return "invalid JSON";
+    }
+    simdjson::dom::object obj;
+    if (doc.get_object().get(obj) != simdjson::SUCCESS) {
+      return "JSON that is not an object";
+    }
+    for (const auto field : obj) {
+      members.push_back({batch.copy(field.key), to_value(batch, field.value)});
+    }
+    return {};
+  }
 };
 
-JsonMerger::JsonMerger() : m_impl(std::make_unique<Impl>()) {}
+JsonMerger::JsonMerger(Decoding decoding)
+    : m_impl(std::make_unique<Impl>()), m_decoding(decoding) {}
 JsonMerger::~JsonMerger() = default;
 
 std::string_view JsonMerger::merge(Batch& batch, Event& event, std::string_view text) {
-  std::string& buf = m_impl->padded;
-  buf.assign(text);
-  buf.append(simdjson::SIMDJSON_PADDING, '\0');
-  simdjson::dom::element doc;
-  if (m_impl->parser.parse(buf.data(), text.size(), false).get(doc) != simdjson::SUCCESS) {
-    return "invalid JSON";
+  std::vector<Field>& members = m_impl->members;
+  members.clear();
+  if (m_decoding == Decoding::library_only ||
+      !parse_flat_json_object(text, batch, members, m_impl->scratch)) {
+    members.clear();
+    if (const std::string_view why = m_impl->parse(batch, text); !why.empty()) {
+      return why;
+    }
   }
-  simdjson::dom::object obj;
-  if (doc.get_object().get(obj) != simdjson::SUCCESS) {
-    return "JSON that is not an object";
-  }
-  // A key is looked up among the event's own fields, and among the keys appended so far only when
-  // one of them may be the same (a JSON object may repeat a key: the last value wins, in place).
-  const std::size_t own = event.fields.size();
-  std::uint64_t appended = 0; // a bit per (length, first byte) of the keys appended
+  // A key is looked up among the event's fields only when one of them may be the same: a bit per
+  // (length, first byte) of the keys there tells (a JSON object may also repeat a key: the last
+  // value wins, in place).
   auto bit = [](std::string_view k) {
     return std::uint64_t{1} << ((k.size() * 31 +
                                  (k.empty() ? 0U : static_cast<unsigned char>(k[0]))) &
                                 63);
   };
-  for (const auto field : obj) {
-    const Value v = to_value(batch, field.value);
+  event.fields.reserve(event.fields.size() + members.size()); // one growth, not several
+  std::uint64_t present = 0;
+  for (const Field& f : event.fields) {
+    present |= bit(f.key);
+  }
+  for (const Field& member : members) {
     Field* existing = nullptr;
-    const std::size_t searched = (appended & bit(field.key)) != 0 ? event.fields.size() : own;
-    for (std::size_t i = 0; i < searched; ++i) {
-      if (event.fields[i].key == field.key) {
-        existing = &event.fields[i];
-        break;
+    const std::uint64_t b = bit(member.key);
+    if ((present & b) != 0) {
+      for (Field& f : event.fields) {
+        if (f.key == member.key) {
+          existing = &f;
+          break;
+        }
       }
     }
     if (existing != nullptr) {
-      existing->value = v; // the log's value wins, in the key's place
+      existing->value = member.value; // the log's value wins, in the key's place
     } else {
-      event.fields.push_back({batch.copy(field.key), v});
-      appended |= bit(field.key);
+      event.fields.push_back(member);
+      present |= b;
     }
-    if (field.key == "date_access" && v.kind() == ValueKind::string) {
-      if (const auto t = parse_rfc3339(v.as_string())) {
+    if (member.key == "date_access" && member.value.kind() == ValueKind::string) {
+      if (const auto t = parse_rfc3339(member.value.as_string())) {
         event.time_ns = *t;
       }
     }
-  }
-  if (buf.capacity() > 1024 * 1024) {
-    buf = std::string(); // do not keep a huge line's buffer
   }
   return {};
 }

@@ -5,6 +5,7 @@
 
 #include "core/batch.hpp"
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -13,7 +14,11 @@ namespace logship {
 
 class JsonMerger {
 public:
-  JsonMerger();
+  // `fast_path`: an object of scalars (most JSON lines) is read by parse_flat_json_object, the
+  // rest by simdjson; `library_only`: everything by simdjson (to check the two agree).
+  enum class Decoding : std::uint8_t { fast_path, library_only };
+
+  explicit JsonMerger(Decoding decoding = Decoding::fast_path);
   ~JsonMerger();
   JsonMerger(const JsonMerger&) = delete;
   JsonMerger& operator=(const JsonMerger&) = delete;
@@ -24,6 +29,7 @@ public:
 private:
   struct Impl;
   std::unique_ptr<Impl> m_impl;
+  Decoding m_decoding;
 };
 
 } // namespace logship
