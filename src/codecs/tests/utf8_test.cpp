@@ -20,6 +20,24 @@ TEST(Utf8, ValidTextIsUnchanged) {
   EXPECT_EQ(sanitize(s), s);
 }
 
+// ASCII is checked 16 bytes at a time before simdjson sees anything: a bad or good sequence at
+// every position of every length must still be judged right.
+TEST(Utf8, ValidityAtEveryPositionAndLength) {
+  for (std::size_t n = 0; n < 40; ++n) {
+    EXPECT_TRUE(is_valid_utf8(std::string(n, 'a'))) << n;
+    for (std::size_t i = 0; i < n; ++i) {
+      std::string bad(n, 'a');
+      bad[i] = '\xC3'; // a lead byte without its continuation
+      EXPECT_FALSE(is_valid_utf8(bad)) << n << " " << i;
+      std::string good(n, 'a');
+      good.insert(i, "\xE2\x82\xAC");
+      EXPECT_TRUE(is_valid_utf8(good)) << n << " " << i;
+      good[i + 1] = 'x';
+      EXPECT_FALSE(is_valid_utf8(good)) << n << " " << i;
+    }
+  }
+}
+
 TEST(Utf8, InvalidBytesAreReplaced) {
   std::size_t n = 0;
   EXPECT_EQ(sanitize("a\xFF\xFE"

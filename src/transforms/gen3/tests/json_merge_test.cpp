@@ -86,14 +86,30 @@ TEST(JsonMerger, FastPathReadsObjectsOfScalarsAsSimdjsonDoes) {
     EXPECT_TRUE(merge_both_ways(text)) << text;
   }
   const char* declined[] = {
-      R"({"nested":{"a":1}})",     R"({"a":[1,2]})",          R"({"k\n":1})",
-      R"({"s":"\ud83d\ude00"})",   R"({"n":1234567890123456789})", R"({"n":-0})",
-      R"({"n":01})",               R"({"n":1.})",             R"({"n":.5})",
-      R"({"n":1e400})",            R"({"n":4.9e-324})",       R"({"n":1e12345})",
-      R"({"a":1,})",               R"({"a":1} x)",            R"({"a" 1})",
-      R"({"a":tru})",              R"({"a":"\x22"})",         "{\"a\":\"raw\ttab\"}",
-      "{\"a\":\"\xC3\"}",          R"([1])",                  R"("s")",
-      R"({"a":1)",                 R"({"a":"open)",           "",
+      R"({"nested":{"a":1}})",
+      R"({"a":[1,2]})",
+      R"({"k\n":1})",
+      R"({"s":"\ud83d\ude00"})",
+      R"({"n":1234567890123456789})",
+      R"({"n":-0})",
+      R"({"n":01})",
+      R"({"n":1.})",
+      R"({"n":.5})",
+      R"({"n":1e400})",
+      R"({"n":4.9e-324})",
+      R"({"n":1e12345})",
+      R"({"a":1,})",
+      R"({"a":1} x)",
+      R"({"a" 1})",
+      R"({"a":tru})",
+      R"({"a":"\x22"})",
+      "{\"a\":\"raw\ttab\"}",
+      "{\"a\":\"\xC3\"}",
+      R"([1])",
+      R"("s")",
+      R"({"a":1)",
+      R"({"a":"open)",
+      "",
   };
   for (const char* text : declined) {
     EXPECT_FALSE(merge_both_ways(text)) << text;
@@ -105,15 +121,34 @@ TEST(JsonMerger, FastPathReadsObjectsOfScalarsAsSimdjsonDoes) {
 TEST(JsonMerger, FastPathAgreesWithSimdjsonOnRandomObjects) {
   std::mt19937 rng(20261125);
   auto pick = [&](auto const& options) { return options[rng() % std::size(options)]; };
-  const char* keys[] = {"message", "stream", "date_access", "a", "level", "caf\xC3\xA9", "k\\u0041",
-                        "", "http_status_code", "a"};
-  const char* strings[] = {"plain", "",          "q\\\"q",     "back\\\\slash", "\\/",
-                           "\\n\\t", "\\u00e9",   "\\u0001",    "\\uD83D\\uDE00", "\\x22",
-                           "\xE2\x82\xAC", "\\uZZZZ", "tab\there", "2026-11-25T00:00:01.5Z", "\\"};
-  const char* numbers[] = {"0",     "-0",   "7",     "-12",    "123456789012345678",
-                           "9223372036854775807", "18446744073709551616", "0.5", "-0.0", "1e5",
-                           "1E-5",  "1e+2", "3.14159265358979323846", "1e308", "1e309",
-                           "5e-324", "01",  "1.",    ".5",     "-",    "2.5e-3", "1e0001"};
+  const char* keys[] = {"message",  "stream", "date_access",      "a", "level", "caf\xC3\xA9",
+                        "k\\u0041", "",       "http_status_code", "a"};
+  const char* strings[] = {
+      "plain",        "",        "q\\\"q",    "back\\\\slash",          "\\/",
+      "\\n\\t",       "\\u00e9", "\\u0001",   "\\uD83D\\uDE00",         "\\x22",
+      "\xE2\x82\xAC", "\\uZZZZ", "tab\there", "2026-11-25T00:00:01.5Z", "\\"};
+  const char* numbers[] = {"0",
+                           "-0",
+                           "7",
+                           "-12",
+                           "123456789012345678",
+                           "9223372036854775807",
+                           "18446744073709551616",
+                           "0.5",
+                           "-0.0",
+                           "1e5",
+                           "1E-5",
+                           "1e+2",
+                           "3.14159265358979323846",
+                           "1e308",
+                           "1e309",
+                           "5e-324",
+                           "01",
+                           "1.",
+                           ".5",
+                           "-",
+                           "2.5e-3",
+                           "1e0001"};
   const char* spaces[] = {"", "", "", " ", "\t", "\r\n "};
   std::size_t fast = 0;
   constexpr int k_cases = 20000;
