@@ -141,6 +141,7 @@ std::unique_ptr<Topology> Topology::build(const PipelineConfig& config,
       }
     }
   }
+  t->fuse_chains();
   return t;
 }
 
@@ -149,7 +150,7 @@ void Topology::start(bool exit_on_eof) {
   // Registered at start, not at build: a configuration being checked for a reload must not
   // report its queues next to the running one's.
   for (auto& node : m_nodes) {
-    if (node->input) {
+    if (node->input && !node->fused) {
       // Batches waiting in front of the component: a full queue means it is the bottleneck.
       auto* queue = node->input.get();
       m_collectors.push_back(
@@ -162,7 +163,8 @@ void Topology::start(bool exit_on_eof) {
   }
   {
     std::lock_guard lock(m_mutex);
-    m_running = static_cast<int>(m_nodes.size());
+    m_running = static_cast<int>(
+        std::count_if(m_nodes.begin(), m_nodes.end(), [](const auto& n) { return !n->fused; }));
   }
   // Sinks first, sources last, so that nothing waits on a consumer that does not run yet.
   std::vector<Node*> order;
@@ -174,6 +176,9 @@ void Topology::start(bool exit_on_eof) {
     }
   }
   for (Node* n : order) {
+    if (n->fused) {
+      continue; // runs on its input's thread
+    }
     switch (n->config.kind) {
     case ComponentKind::source:
       n->thread = std::thread([this, n] { run_source(*n); });
@@ -185,6 +190,9 @@ void Topology::start(bool exit_on_eof) {
       n->thread = std::thread([this, n] { run_sink(*n); });
       break;
     }
+  }
+  if (!m_chains.empty()) {
+    m_ticker = std::thread([this] { run_ticker(); });
   }
 }
 
@@ -234,6 +242,14 @@ void Topology::join() {
       n->thread.join();
     }
   }
+  if (m_ticker.joinable()) {
+    {
+      std::lock_guard lock(m_tick_mutex);
+      m_tick_stop = true;
+    }
+    m_tick_cv.notify_all();
+    m_ticker.join();
+  }
   for (auto& n : m_nodes) {
     if (n->source) {
       n->source->finalize();
@@ -254,6 +270,9 @@ bool Topology::emit(Node& node, BatchPtr batch) {
   }
   node.events_out->add(batch->size());
   node.bytes_out->add(batch->input_bytes());
+  if (node.fused_next != nullptr) {
+    return feed(*node.fused_next, std::move(batch));
+  }
   bool ok = true;
   for (std::size_t i = 0; i < node.outputs.size(); ++i) {
     // The last consumer takes the original; the others share it.
@@ -265,6 +284,10 @@ bool Topology::emit(Node& node, BatchPtr batch) {
 }
 
 void Topology::close_outputs(Node& node) {
+  if (node.fused_next != nullptr) {
+    close_outputs(*node.fused_next); // the chain's last component closes its queues
+    return;
+  }
   for (auto* q : node.outputs) {
     q->producer_done();
   }
@@ -272,20 +295,15 @@ void Topology::close_outputs(Node& node) {
 
 void Topology::run_source(Node& node) {
   NodeSourceContext ctx(node, m_stopping, m_exit_on_eof, m_stop_fd,
-                        [this](Node& n, BatchPtr b) { return emit(n, std::move(b)); });
+                        [this](Node& n, BatchPtr b) { return emit_from_source(n, std::move(b)); });
   node.source->run(ctx);
+  finish_source_chain(node);
   close_outputs(node);
   thread_done();
 }
 
 void Topology::run_transform(Node& node) {
   std::vector<BatchPtr> out;
-  auto pass_on = [&] {
-    for (auto& b : out) {
-      emit(node, std::move(b));
-    }
-    out.clear();
-  };
   while (true) {
     bool timed_out = false;
     auto batch = node.input->pop_for(k_transform_tick, timed_out);
@@ -293,16 +311,20 @@ void Topology::run_transform(Node& node) {
       node.events_in->add((*batch)->size());
       node.bytes_in->add((*batch)->input_bytes());
       node.transform->process(std::move(*batch), out);
+      pass_on(node, out);
+      flush_chain(node, false); // fused transforms this batch did not reach may be idle
     } else if (timed_out) {
       node.transform->flush(out, false);
+      pass_on(node, out);
+      flush_chain(node, false);
     } else {
       break;
     }
-    pass_on();
   }
   if (!m_aborted) {
     node.transform->flush(out, true);
-    pass_on();
+    pass_on(node, out);
+    flush_chain(node, true);
   }
   close_outputs(node);
   thread_done();

@@ -1,8 +1,10 @@
 #pragma once
-// Builds the component graph from a PipelineConfig and runs it: one thread per component,
-// bounded queues between them. Shutdown is ordered: sources stop first, each component closes its
-// outputs when its inputs are drained, and sinks finish last, so everything in flight is delivered
-// before the sources save their checkpoints (finalize).
+// Builds the component graph from a PipelineConfig and runs it: a thread per component, bounded
+// queues between them, except that a transform whose one input feeds nothing else runs on that
+// input's thread (a linear chain such as source -> merge_multiline -> gen3 is one thread: the
+// batch is still in that core's cache, and no queue hand-off). Shutdown is ordered: sources stop
+// first, each component closes its outputs when its inputs are drained, and sinks finish last, so
+// everything in flight is delivered before the sources save their checkpoints (finalize).
 
 #include "config/pipeline_config.hpp"
 #include "runtime/bounded_queue.hpp"
@@ -40,6 +42,7 @@ public:
   std::uint64_t batches_given_up() const;
 
   struct Node;
+  struct SourceChain;
 
 private:
   Topology();
@@ -52,6 +55,14 @@ private:
   bool write_with_retry(Node& node, const Batch& batch);
   bool emit(Node& node, BatchPtr batch);
   void close_outputs(Node& node);
+  // Fused chains (topology_chains.cpp).
+  void fuse_chains();
+  bool feed(Node& transform, BatchPtr batch);
+  bool pass_on(Node& node, std::vector<BatchPtr>& out);
+  void flush_chain(Node& head, bool final);
+  bool emit_from_source(Node& source, BatchPtr batch);
+  void finish_source_chain(Node& source);
+  void run_ticker();
   void thread_done();
 
   std::vector<std::unique_ptr<Node>> m_nodes;
@@ -65,6 +76,11 @@ private:
   std::condition_variable m_cv;
   int m_running = 0;
   bool m_joined = false;
+  std::vector<std::unique_ptr<SourceChain>> m_chains;
+  std::thread m_ticker; // flushes the transforms fused into sources while no batch comes
+  std::mutex m_tick_mutex;
+  std::condition_variable m_tick_cv;
+  bool m_tick_stop = false;
 };
 
 } // namespace logship

@@ -5,7 +5,9 @@
 #include "buffer/record_log.hpp"
 #include "runtime/topology.hpp"
 
+#include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -20,8 +22,15 @@ struct Topology::Node {
   std::unique_ptr<BoundedQueue<BatchPtr>> input;
   std::vector<BoundedQueue<BatchPtr>*> outputs;
   std::thread thread;
-  std::unique_ptr<RecordLog> buffer; // a sink's disk buffer, when configured
-  std::thread buffer_thread;         // delivers from the buffer to the sink
+  // Fusion (topology_chains.cpp): a transform whose one input feeds nothing else runs on that
+  // input's thread, called directly instead of through a queue.
+  Node* fused_next = nullptr;      // the transform this node's batches go straight into
+  bool fused = false;              // this transform runs on its upstream's thread
+  SourceChain* chain = nullptr;    // a source's: its fused transforms, shared with the ticker
+  std::vector<BatchPtr> fused_out; // a fused transform's output, passed on
+  std::chrono::steady_clock::time_point last_input; // a fused transform's last batch or flush
+  std::unique_ptr<RecordLog> buffer;                // a sink's disk buffer, when configured
+  std::thread buffer_thread;                        // delivers from the buffer to the sink
   Counter* buffer_write_errors = nullptr;
   Counter* events_in = nullptr;
   Counter* events_out = nullptr;
@@ -29,6 +38,14 @@ struct Topology::Node {
   Counter* bytes_out = nullptr;
   Counter* errors = nullptr;
   Counter* batches_given_up = nullptr;
+};
+
+// A source whose batches go into fused transforms. Its thread and the ticker (which flushes the
+// transforms while no batch comes, as a transform's own thread would) take turns at the chain.
+struct Topology::SourceChain {
+  Node* source = nullptr;
+  std::mutex mutex;
+  bool closed = false; // the final flush is done, outputs closed
 };
 
 // A sink's `buffer: {type: disk, max_bytes, when_full: block|drop_oldest, fsync}` as its disk
