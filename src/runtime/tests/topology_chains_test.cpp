@@ -228,7 +228,7 @@ sinks:
                  true);
   ASSERT_TRUE(t->wait_for(std::chrono::seconds(30)));
   t->join();
-  EXPECT_EQ(threads("split"), threads("src")); // src feeds only split
+  EXPECT_EQ(threads("split"), threads("src"));  // src feeds only split
   EXPECT_NE(threads("left"), threads("split")); // split feeds two
   EXPECT_NE(threads("right"), threads("split"));
   EXPECT_NE(threads("join"), threads("left")); // join has two inputs
