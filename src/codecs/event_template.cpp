@@ -11,6 +11,9 @@ namespace logship {
 
 namespace {
 
+constexpr std::int64_t k_ns_per_second = 1'000'000'000;
+constexpr std::int64_t k_ns_per_day = 86'400 * k_ns_per_second;
+
 std::string_view trim_spaces(std::string_view s) {
   while (!s.empty() && s.front() == ' ') {
     s.remove_prefix(1);
@@ -182,7 +185,72 @@ Result<EventTemplate> EventTemplate::parse(std::string_view text) {
     ++i;
   }
   flush_literal(text.size());
+  for (const Part& p : t.m_parts) {
+    std::int64_t unit = 0;
+    switch (p.kind) {
+    case PartKind::literal:
+      break;
+    case PartKind::field:
+      ++t.m_field_parts;
+      break;
+    case PartKind::year:
+    case PartKind::month:
+    case PartKind::day:
+      unit = k_ns_per_day;
+      break;
+    case PartKind::hour:
+      unit = 3600 * k_ns_per_second;
+      break;
+    case PartKind::minute:
+      unit = 60 * k_ns_per_second;
+      break;
+    case PartKind::second:
+      unit = k_ns_per_second;
+      break;
+    }
+    if (unit != 0 && (t.m_time_unit_ns == 0 || unit < t.m_time_unit_ns)) {
+      t.m_time_unit_ns = unit;
+    }
+  }
   return t;
+}
+
+bool EventTemplate::Inputs::same_as(const Inputs& o) const {
+  if (!complete || !o.complete || time_unit != o.time_unit) {
+    return false;
+  }
+  for (std::size_t i = 0; i < k_max_fields; ++i) {
+    if (fields[i].data() != o.fields[i].data() || fields[i].size() != o.fields[i].size()) {
+      return false;
+    }
+  }
+  return true;
+}
+
+EventTemplate::Inputs EventTemplate::inputs(const Event& event) const {
+  Inputs in;
+  if (m_field_parts > Inputs::k_max_fields) {
+    return in;
+  }
+  if (m_time_unit_ns != 0) {
+    in.time_unit = event.time_ns / m_time_unit_ns;
+    if (event.time_ns % m_time_unit_ns < 0) {
+      --in.time_unit; // floor, for times before the epoch
+    }
+  }
+  std::size_t n = 0;
+  for (const Part& p : m_parts) {
+    if (p.kind != PartKind::field) {
+      continue;
+    }
+    const Value* v = find_path(event.fields, part_text(p));
+    if (v == nullptr || v->kind() != ValueKind::string) {
+      return in;
+    }
+    in.fields[n++] = v->as_string();
+  }
+  in.complete = true;
+  return in;
 }
 
 Result<void> EventTemplate::render(const Event& event, std::string& out) const {

@@ -19,6 +19,7 @@
 #include "core/event.hpp"
 #include "core/result.hpp"
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -33,6 +34,20 @@ public:
   // Appends the rendered text to `out`. On failure `out` is left as it was and the error names
   // the field (e.g. "field kubernetes.pod_name is missing").
   Result<void> render(const Event& event, std::string& out) const;
+
+  // What rendering an event depends on, to tell cheaply that it renders as the one before: its
+  // time cut to the template's finest time part, and where the text of each field it names lies
+  // (the records of a file share their `kubernetes` map, so their pod names are the same bytes).
+  // Equal Inputs of two events whose memory is alive render the same text. `complete` is false
+  // when they cannot tell (a field missing or not a string, more than k_max_fields fields).
+  struct Inputs {
+    static constexpr std::size_t k_max_fields = 4;
+    std::int64_t time_unit = 0;
+    std::array<std::string_view, k_max_fields> fields{}; // compared by where, not by what
+    bool complete = false;
+    bool same_as(const Inputs& o) const;
+  };
+  Inputs inputs(const Event& event) const;
 
   // True when the template has no field and no time part: every event renders the same text.
   bool is_static() const { return m_static; }
@@ -55,6 +70,8 @@ private:
   std::string m_strings;
   std::vector<Part> m_parts;
   bool m_static = true;
+  std::int64_t m_time_unit_ns = 0; // the finest time part's length; 0 without one
+  std::size_t m_field_parts = 0;
 };
 
 } // namespace logship

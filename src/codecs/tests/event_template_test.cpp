@@ -130,5 +130,61 @@ TEST(EventTemplate, RenderReusesTheCallersBuffer) {
   EXPECT_EQ(t->text(), "%F.{{pod}}");
 }
 
+// Events whose inputs are the same (same field bytes, same time unit) render the same text; the
+// inputs tell apart what renders differently, and give up on what they cannot compare.
+TEST(EventTemplate, InputsTellWhenTwoEventsRenderAlike) {
+  Batch b;
+  Map* shared = b.new_map();
+  shared->push_back({"pod_name", Value::string(b.copy("web-1"))});
+  shared->push_back({"restarts", Value::integer(2)});
+  auto add = [&](std::int64_t ns, Map* k8s) -> Event& {
+    Event& e = b.add_event();
+    e.time_ns = ns;
+    e.fields.push_back({"kubernetes", Value::map(k8s)});
+    return e;
+  };
+  Map* copy = b.new_map(); // the same content in other bytes
+  copy->push_back({"pod_name", Value::string(b.copy("web-1"))});
+  constexpr std::int64_t k_hour = 3600'000'000'000;
+  const Event& first = add(k_leap_day_ns, shared);
+  const Event& later_that_day = add(k_leap_day_ns + 5 * k_hour, shared);
+  const Event& next_day = add(k_leap_day_ns + 11 * k_hour, shared);
+  const Event& same_text = add(k_leap_day_ns, copy);
+  const Event& before_epoch = add(-1, shared);
+  const Event& at_epoch = add(0, shared);
+
+  const auto daily = EventTemplate::parse("%Y-%m-%d.{{ kubernetes.pod_name }}").value();
+  const auto hourly = EventTemplate::parse("%H.{{ kubernetes.pod_name }}").value();
+  EXPECT_TRUE(daily.inputs(first).same_as(daily.inputs(later_that_day)));
+  EXPECT_FALSE(daily.inputs(first).same_as(daily.inputs(next_day)));
+  EXPECT_FALSE(hourly.inputs(first).same_as(hourly.inputs(later_that_day)));
+  EXPECT_FALSE(daily.inputs(first).same_as(daily.inputs(same_text))); // only where, not what
+  EXPECT_FALSE(daily.inputs(before_epoch).same_as(daily.inputs(at_epoch)));
+  // Whenever the inputs are the same, so is the text.
+  const Event* all[] = {&first, &later_that_day, &next_day, &same_text, &before_epoch, &at_epoch};
+  for (const auto* t : {&daily, &hourly}) {
+    for (const Event* x : all) {
+      for (const Event* y : all) {
+        if (t->inputs(*x).same_as(t->inputs(*y))) {
+          std::string a;
+          std::string c;
+          ASSERT_TRUE(t->render(*x, a));
+          ASSERT_TRUE(t->render(*y, c));
+          EXPECT_EQ(a, c);
+        }
+      }
+    }
+  }
+  // Incomplete: a missing or non-string field, or too many fields to keep.
+  EXPECT_FALSE(daily.inputs(b.add_event()).complete);
+  const auto restarts = EventTemplate::parse("{{ kubernetes.restarts }}").value();
+  EXPECT_FALSE(restarts.inputs(first).complete);
+  const auto many = EventTemplate::parse("{{ a }}{{ a }}{{ a }}{{ a }}{{ a }}").value();
+  Event& with_a = b.add_event();
+  with_a.fields.push_back({"a", Value::string("x")});
+  EXPECT_FALSE(many.inputs(with_a).complete);
+  EXPECT_FALSE(daily.inputs(first).same_as(EventTemplate::Inputs{}));
+}
+
 } // namespace
 } // namespace logship

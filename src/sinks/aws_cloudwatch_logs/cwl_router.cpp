@@ -181,14 +181,25 @@ std::size_t CwlRouter::route(const Batch& batch, const CwlTimeWindow& window,
   std::size_t used = 0;
   m_index.clear();
   m_last_key.clear();
+  m_last_group_inputs = {}; // field bytes of another batch may have been reused since
+  m_last_stream_inputs = {};
   const std::vector<Event>& events = batch.events();
   for (std::size_t i = 0; i < events.size(); ++i) {
     const Event& e = events[i];
     prefetch_events_after(events, i);
-    if (!render_key(e)) {
-      continue;
+    EventTemplate::Inputs group_inputs = m_settings.group.inputs(e);
+    EventTemplate::Inputs stream_inputs = m_settings.stream.inputs(e);
+    std::size_t slot = m_last_slot;
+    if (!group_inputs.same_as(m_last_group_inputs) ||
+        !stream_inputs.same_as(m_last_stream_inputs)) {
+      if (!render_key(e)) {
+        continue;
+      }
+      slot = slot_for(works, used);
+      m_last_group_inputs = group_inputs;
+      m_last_stream_inputs = stream_inputs;
     }
-    CwlStreamWork& work = works[slot_for(works, used)];
+    CwlStreamWork& work = works[slot];
     std::int64_t ms = floor_ms(e.time_ns);
     std::optional<std::int64_t> original;
     if (const CwlTimeClass c = classify_cwl_timestamp(ms, window); c != CwlTimeClass::ok) {

@@ -57,6 +57,10 @@ private:
   std::string m_key;
   std::string m_last_key;
   std::size_t m_last_slot = 0;
+  // What the last event's group and stream were rendered from (valid within one batch): an
+  // event with the same inputs goes to the same slot without rendering its names again.
+  EventTemplate::Inputs m_last_group_inputs;
+  EventTemplate::Inputs m_last_stream_inputs;
   std::unordered_map<std::string, std::size_t> m_index;
   std::vector<std::string> m_parts;
   unsigned m_errors_logged = 0;

@@ -2,6 +2,7 @@
 #include "sinks/aws_cloudwatch_logs/cwl_router.hpp"
 
 #include <gtest/gtest.h>
+#include <map>
 
 namespace logship {
 namespace {
@@ -218,6 +219,42 @@ TEST_F(CwlRouterTest, AnOversizeRecordIsSplitAsItsPlainJson) {
   append_json_map(plain, m_batch.events()[0].fields);
   EXPECT_EQ(rebuilt, plain);
   EXPECT_EQ(counter("events_split"), 1u);
+}
+
+// Records sharing their `kubernetes` map are routed without rendering their names again while the
+// day stays the same; a new day or another pod must still get its own stream.
+TEST_F(CwlRouterTest, SharedMapsAcrossDaysAndPodsGoToTheRightStreams) {
+  auto r = router();
+  Map* pods[2];
+  for (int p = 0; p < 2; ++p) {
+    pods[p] = m_batch.new_map();
+    pods[p]->push_back({"pod_name", Value::string(p == 0 ? "web-1" : "web-2")});
+  }
+  constexpr std::int64_t k_hour_ms = 3'600'000;
+  const std::int64_t midnight = k_now_ms - k_now_ms % (24 * k_hour_ms);
+  const std::int64_t times[] = {
+      midnight - 2 * k_hour_ms, midnight - 1, midnight, midnight + 1, midnight + 1, midnight - 5};
+  const int pod_of[] = {0, 0, 0, 1, 0, 1};
+  for (int i = 0; i < 6; ++i) {
+    Event& e = m_batch.add_event();
+    e.time_ns = times[i] * k_ms;
+    e.fields.push_back({"ns", Value::string("default")});
+    e.fields.push_back({"kubernetes", Value::map(pods[pod_of[i]])});
+    e.fields.push_back({"message", Value::string(m_batch.copy(std::to_string(i)))});
+  }
+  ASSERT_EQ(route(r), 4u);
+  std::map<std::string, std::vector<std::string>> got;
+  for (std::size_t w = 0; w < 4; ++w) {
+    for (const CwlEvent& e : m_works[w].events) {
+      const std::string s = stored(e);
+      got[m_works[w].stream].push_back(s.substr(s.find("\"message\":\"") + 11, 1));
+    }
+  }
+  using V = std::vector<std::string>;
+  EXPECT_EQ(got["2024-02-28.web-1"], (V{"0", "1"}));
+  EXPECT_EQ(got["2024-02-29.web-1"], (V{"2", "4"}));
+  EXPECT_EQ(got["2024-02-29.web-2"], (V{"3"}));
+  EXPECT_EQ(got["2024-02-28.web-2"], (V{"5"}));
 }
 
 // The `kubernetes` map of a file is shared by its records and written once per stream (see
