@@ -24,6 +24,8 @@ public:
   JsonMerger& operator=(const JsonMerger&) = delete;
 
   // Empty on success, else why the text is not a JSON object (a literal; the event is unchanged).
+  // The new fields may point into `text`, which must live as long as the batch (the event's
+  // message, in the batch, does).
   std::string_view merge(Batch& batch, Event& event, std::string_view text);
 
 private:
