@@ -47,11 +47,14 @@ fuzz: deps
 test-fuzz: deps
 	FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_SECONDS=10 JOBS=$(JOBS) ./scripts/fuzz.sh
 
+# Tracked files and new ones not yet added (but not ignored ones such as build trees).
+SOURCES_CMD = git ls-files --cached --others --exclude-standard '*.cpp' '*.hpp'
+
 format:
-	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
+	$(SOURCES_CMD) | xargs clang-format -i
 
 format-check:
-	git ls-files '*.cpp' '*.hpp' | xargs -r clang-format --dry-run --Werror
+	$(SOURCES_CMD) | xargs -r clang-format --dry-run --Werror
 
 bench: build
 	./bench/run.sh
