@@ -141,7 +141,7 @@ std::unique_ptr<Topology> Topology::build(const PipelineConfig& config,
       }
     }
   }
-  t->fuse_chains();
+  t->fuse_chains(by_id);
   return t;
 }
 

@@ -13,6 +13,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -56,7 +57,7 @@ private:
   bool emit(Node& node, BatchPtr batch);
   void close_outputs(Node& node);
   // Fused chains (topology_chains.cpp).
-  void fuse_chains();
+  void fuse_chains(const std::map<std::string, Node*>& by_id);
   bool feed(Node& transform, BatchPtr batch);
   bool pass_on(Node& node, std::vector<BatchPtr>& out);
   void flush_chain(Node& head, bool final);

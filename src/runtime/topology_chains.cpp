@@ -16,11 +16,7 @@
 
 namespace logship {
 
-void Topology::fuse_chains() {
-  std::map<std::string, Node*> by_id;
-  for (auto& n : m_nodes) {
-    by_id[n->config.id] = n.get();
-  }
+void Topology::fuse_chains(const std::map<std::string, Node*>& by_id) {
   for (auto& n : m_nodes) {
     if (n->config.kind != ComponentKind::transform || n->config.inputs.size() != 1) {
       continue;
@@ -30,8 +26,7 @@ void Topology::fuse_chains() {
       continue;
     }
     Node& up = *it->second;
-    if (up.config.kind == ComponentKind::sink || up.outputs.size() != 1 ||
-        up.outputs.front() != n->input.get()) {
+    if (up.config.kind == ComponentKind::sink || up.outputs.size() != 1) {
       continue;
     }
     up.outputs.clear();

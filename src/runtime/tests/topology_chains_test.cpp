@@ -160,6 +160,16 @@ protected:
     return t;
   }
 
+  // Stops `t` (when asked to) and waits for every thread; true if they ended in time.
+  static bool finish(Topology& t, bool stop) {
+    if (stop) {
+      t.request_stop();
+    }
+    const bool ended = t.wait_for(std::chrono::seconds(30));
+    t.join();
+    return ended;
+  }
+
   // Polls `done` (under the lock) until it holds or 10 s pass.
   static bool eventually(const std::function<bool()>& done) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
@@ -194,8 +204,7 @@ sinks:
   out: {type: collect, inputs: [b]}
 )",
                  true);
-  ASSERT_TRUE(t->wait_for(std::chrono::seconds(30)));
-  t->join();
+  ASSERT_TRUE(finish(*t, false));
   const auto source = threads("src");
   ASSERT_EQ(source.size(), 1u);
   EXPECT_EQ(threads("a"), source);
@@ -226,8 +235,7 @@ sinks:
   out: {type: collect, inputs: [join, right]}
 )",
                  true);
-  ASSERT_TRUE(t->wait_for(std::chrono::seconds(30)));
-  t->join();
+  ASSERT_TRUE(finish(*t, false));
   EXPECT_EQ(threads("split"), threads("src"));  // src feeds only split
   EXPECT_NE(threads("left"), threads("split")); // split feeds two
   EXPECT_NE(threads("right"), threads("split"));
@@ -251,9 +259,7 @@ sinks:
   EXPECT_TRUE(eventually([] { return g_seen.delivered.size() == 3 && g_seen.acked == 3; }));
   EXPECT_GE(g_seen.flushes, 1);
   EXPECT_EQ(threads("hold"), threads("src"));
-  t->request_stop();
-  ASSERT_TRUE(t->wait_for(std::chrono::seconds(30)));
-  t->join();
+  ASSERT_TRUE(finish(*t, true));
 }
 
 // Batches keep coming into the chain, but none reaches `hold` (the transform before it drops
@@ -287,9 +293,7 @@ sinks:
         << yaml;
     EXPECT_EQ(threads("hold"), threads("drop")) << yaml;
     EXPECT_NE(threads("hold"), threads("out")) << yaml;
-    t->request_stop();
-    ASSERT_TRUE(t->wait_for(std::chrono::seconds(30)));
-    t->join();
+    ASSERT_TRUE(finish(*t, true));
   }
 }
 

@@ -97,9 +97,6 @@ bool CwlRouter::render_key(const Event& e) {
 }
 
 std::size_t CwlRouter::slot_for(std::vector<CwlStreamWork>& works, std::size_t& used) {
-  if (used > 0 && m_key == m_last_key) {
-    return m_last_slot;
-  }
   auto [it, added] = m_index.try_emplace(m_key, used);
   if (added) {
     if (works.size() <= used) {
@@ -128,7 +125,6 @@ std::size_t CwlRouter::slot_for(std::vector<CwlStreamWork>& works, std::size_t& 
     w.ranges.clear();
     ++used;
   }
-  m_last_key = m_key;
   m_last_slot = it->second;
   return it->second;
 }
@@ -180,7 +176,6 @@ std::size_t CwlRouter::route(const Batch& batch, const CwlTimeWindow& window,
                              std::vector<CwlStreamWork>& works) {
   std::size_t used = 0;
   m_index.clear();
-  m_last_key.clear();
   m_last_group_inputs = {}; // field bytes of another batch may have been reused since
   m_last_stream_inputs = {};
   const std::vector<Event>& events = batch.events();

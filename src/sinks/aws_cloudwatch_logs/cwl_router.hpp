@@ -55,10 +55,9 @@ private:
   CwlRouterSettings m_settings;
   CwlCounters& m_counters;
   std::string m_key;
-  std::string m_last_key;
+  // The last event's slot, and what its group and stream were rendered from (valid within one
+  // batch): an event with the same inputs goes to that slot without rendering its names again.
   std::size_t m_last_slot = 0;
-  // What the last event's group and stream were rendered from (valid within one batch): an
-  // event with the same inputs goes to the same slot without rendering its names again.
   EventTemplate::Inputs m_last_group_inputs;
   EventTemplate::Inputs m_last_stream_inputs;
   std::unordered_map<std::string, std::size_t> m_index;
